@@ -1,0 +1,97 @@
+//! Counting hits per kommun, kind, organ and year in the same pass as the search, straight from
+//! the fast-field columns (term ordinals per segment, turned into strings once at the end).
+
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// String facet fields counted, in output order.
+pub(crate) const STRING_FACETS: [&str; 3] = ["kommun_kod", "kind", "organ"];
+
+/// Counts per value.
+#[derive(Debug, Default)]
+pub(crate) struct FacetCounts {
+    pub strings: [HashMap<String, u64>; 3],
+    pub years: HashMap<u64, u64>,
+}
+
+pub(crate) struct FacetCollector;
+
+pub(crate) struct FacetSegmentCollector {
+    columns: Vec<Option<StrColumn>>,
+    ord_counts: Vec<Vec<u64>>,
+    year: Option<Column<u64>>,
+    years: HashMap<u64, u64>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = FacetCounts;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(&self, _segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegmentCollector> {
+        let fast = reader.fast_fields();
+        let mut columns = Vec::new();
+        let mut ord_counts = Vec::new();
+        for name in STRING_FACETS {
+            let column = fast.str(name)?;
+            ord_counts.push(vec![0; column.as_ref().map_or(0, |c| c.dictionary().num_terms())]);
+            columns.push(column);
+        }
+        let year = fast.u64("year").ok();
+        Ok(FacetSegmentCollector { columns, ord_counts, year, years: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
+        let mut merged = FacetCounts::default();
+        for fruit in fruits {
+            for (target, source) in merged.strings.iter_mut().zip(fruit.strings) {
+                for (value, count) in source {
+                    *target.entry(value).or_default() += count;
+                }
+            }
+            for (year, count) in fruit.years {
+                *merged.years.entry(year).or_default() += count;
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = FacetCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (column, counts) in self.columns.iter().zip(self.ord_counts.iter_mut()) {
+            if let Some(column) = column {
+                for ord in column.term_ords(doc) {
+                    if let Some(count) = counts.get_mut(ord as usize) {
+                        *count += 1;
+                    }
+                }
+            }
+        }
+        if let Some(year) = self.year.as_ref().and_then(|column| column.first(doc)) {
+            *self.years.entry(year).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> FacetCounts {
+        let mut counts = FacetCounts { years: self.years, ..FacetCounts::default() };
+        for (index, (column, ords)) in self.columns.iter().zip(self.ord_counts).enumerate() {
+            let Some(column) = column else { continue };
+            let mut text = String::new();
+            for (ord, count) in ords.into_iter().enumerate() {
+                if count > 0 && column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
+                    *counts.strings[index].entry(text.clone()).or_default() += count;
+                }
+            }
+        }
+        counts
+    }
+}

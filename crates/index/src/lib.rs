@@ -1,0 +1,393 @@
+//! Nämndsök's index: one tantivy index in one directory, its schema and analyzers described by
+//! `index-config/`, and the search that runs on it.
+//!
+//! - [`config`]: `schema.toml` and `analyzers.toml`, parsed and checked.
+//! - [`SearchIndex`]: opening (and refusing an index built with other analysis), upserting
+//!   documents, atomic commits.
+//! - [`import`]: Document JSON v1 files in, a report of what was imported and rejected out.
+//! - [`query`]: the query language people type, parsed leniently into clauses.
+//! - [`request`]: search parameters (shared by the JSON API and the web page), validated.
+//! - [`search`]: clauses to a tantivy query, hits, snippets, facets, paging.
+//!
+//! Invariants: every document in the index passed `namndsok_model::Document` validation; the
+//! index directory only ever changes through tantivy's atomic commit, so a crash leaves the last
+//! committed state; an index is only searched with the analysis configuration it was built with.
+
+pub mod config;
+mod facets;
+pub mod import;
+pub mod query;
+pub mod request;
+pub mod search;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use namndsok_analysis::resources::ConfigFiles;
+use namndsok_analysis::{Resources, Synonyms, TextAnalyzer};
+use namndsok_model::{Document, Registry};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use config::{RankingConfig, SchemaConfig};
+pub use import::{ImportReport, RejectedLine};
+pub use request::{ParamError, SearchRequest, Sort};
+pub use search::{FacetValue, Facets, Hit, SearchResponse};
+
+/// Errors of the index layer.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("index configuration: {0}")]
+    Config(String),
+    #[error("the index at {path} was built with another analysis configuration ({found}, now {expected}); rebuild it by importing into a new directory")]
+    Incompatible { path: PathBuf, found: String, expected: String },
+    #[error("{0} is not a Nämndsök index (it is not empty and has no namndsok.json)")]
+    NotAnIndex(PathBuf),
+    #[error("index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search: {0}")]
+    Search(String),
+}
+
+/// Written beside tantivy's files: what built this index.
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexMarker {
+    format: u32,
+    analysis_version: String,
+    config_fingerprint: String,
+}
+
+const MARKER_FILE: &str = "namndsok.json";
+const WRITER_HEAP_BYTES: usize = 200_000_000;
+
+/// Tantivy fields by name.
+pub(crate) struct Fields {
+    by_name: HashMap<String, Field>,
+}
+
+impl Fields {
+    pub(crate) fn get(&self, name: &str) -> Field {
+        *self.by_name.get(name).unwrap_or_else(|| panic!("field {name} is checked at start-up"))
+    }
+}
+
+/// The analyzers the query side runs itself.
+#[derive(Clone)]
+pub(crate) struct QueryAnalyzers {
+    pub sv: TextAnalyzer,
+    pub sv_fold: TextAnalyzer,
+    pub sv_highlight: TextAnalyzer,
+}
+
+/// A Nämndsök index: open it, write to it, search it.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<Option<IndexWriter>>,
+    pub(crate) fields: Fields,
+    pub(crate) schema_config: SchemaConfig,
+    pub(crate) analyzers: QueryAnalyzers,
+    pub(crate) resources: Arc<Resources>,
+    pub(crate) synonyms: Synonyms,
+    pub(crate) registry: &'static Registry,
+    fingerprint: String,
+    all_analyzers: std::collections::BTreeMap<String, TextAnalyzer>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when the directory is absent or empty.
+    pub fn open_or_create(dir: &Path, files: ConfigFiles) -> Result<SearchIndex, IndexError> {
+        let fingerprint = files.fingerprint();
+        let (schema_config, analyzers_config) = SchemaConfig::parse(&files)?;
+        let resources = Arc::new(Resources::load(files));
+        let schema = build_schema(&schema_config)?;
+
+        std::fs::create_dir_all(dir)?;
+        let marker_path = dir.join(MARKER_FILE);
+        let is_empty = std::fs::read_dir(dir)?.next().is_none();
+        let index = if is_empty {
+            let index = Index::create_in_dir(dir, schema)?;
+            write_marker(&marker_path, &fingerprint)?;
+            index
+        } else {
+            let marker: IndexMarker = match std::fs::read_to_string(&marker_path) {
+                Ok(text) => serde_json::from_str(&text).map_err(|_| IndexError::NotAnIndex(dir.to_path_buf()))?,
+                Err(_) => return Err(IndexError::NotAnIndex(dir.to_path_buf())),
+            };
+            if marker.config_fingerprint != fingerprint {
+                return Err(IndexError::Incompatible {
+                    path: dir.to_path_buf(),
+                    found: format!("{}/{}", marker.analysis_version, marker.config_fingerprint),
+                    expected: format!("{}/{}", namndsok_analysis::ANALYSIS_VERSION, fingerprint),
+                });
+            }
+            Index::open_in_dir(dir)?
+        };
+        Self::from_index(index, schema_config, &analyzers_config, resources, fingerprint)
+    }
+
+    /// An index in memory (tests, benchmarks, matching batches).
+    pub fn create_in_ram(files: ConfigFiles) -> Result<SearchIndex, IndexError> {
+        let fingerprint = files.fingerprint();
+        let (schema_config, analyzers_config) = SchemaConfig::parse(&files)?;
+        let resources = Arc::new(Resources::load(files));
+        let index = Index::create_in_ram(build_schema(&schema_config)?);
+        Self::from_index(index, schema_config, &analyzers_config, resources, fingerprint)
+    }
+
+    fn from_index(
+        index: Index,
+        schema_config: SchemaConfig,
+        analyzers_config: &config::AnalyzersConfig,
+        resources: Arc<Resources>,
+        fingerprint: String,
+    ) -> Result<SearchIndex, IndexError> {
+        let mut built = std::collections::BTreeMap::new();
+        for (name, spec) in &analyzers_config.analyzers {
+            let analyzer = spec.build(&resources).map_err(|e| IndexError::Config(format!("analyzer `{name}`: {e}")))?;
+            index.tokenizers().register(name, analyzer.clone());
+            built.insert(name.clone(), analyzer);
+        }
+        let analyzers = QueryAnalyzers {
+            sv: built["sv"].clone(),
+            sv_fold: built["sv_fold"].clone(),
+            sv_highlight: built["sv_highlight"].clone(),
+        };
+        let schema = index.schema();
+        let by_name = schema_config
+            .fields
+            .keys()
+            .map(|name| schema.get_field(name).map(|field| (name.clone(), field)))
+            .collect::<Result<HashMap<_, _>, _>>()?;
+        // Synonym keys are compared in the main field's analysis, like the query words.
+        let mut key_analyzer = analyzers.sv.clone();
+        let synonyms = Synonyms::parse(resources.files.get("sv/synonyms.txt"), |term| {
+            namndsok_analysis::token_texts(&mut key_analyzer, term).join(" ")
+        })
+        .map_err(|e| IndexError::Config(e.to_string()))?;
+        // Read-after-write: reloads happen right after our own commits, not on a timer.
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(None),
+            fields: Fields { by_name },
+            schema_config,
+            analyzers,
+            resources,
+            synonyms,
+            registry: Registry::global(),
+            fingerprint,
+            all_analyzers: built,
+        })
+    }
+
+    /// The names of the configured analyzers.
+    pub fn analyzer_names(&self) -> Vec<String> {
+        self.all_analyzers.keys().cloned().collect()
+    }
+
+    /// The tokens `text` produces in the named analyzer.
+    pub fn analyze(&self, analyzer: &str, text: &str) -> Result<Vec<namndsok_analysis::Token>, IndexError> {
+        let mut analyzer = self
+            .all_analyzers
+            .get(analyzer)
+            .cloned()
+            .ok_or_else(|| IndexError::Config(format!("unknown analyzer {analyzer:?}")))?;
+        Ok(namndsok_analysis::tokens(&mut analyzer, text))
+    }
+
+    /// The configuration fingerprint this index was built with.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The number of searchable documents.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether a document with this id is in the committed index.
+    pub fn contains(&self, id: &str) -> Result<bool, IndexError> {
+        let term = Term::from_field_text(self.fields.get("id"), id);
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        Ok(self.reader.searcher().search(&query, &Count)? > 0)
+    }
+
+    /// Adds or replaces documents (by id) and commits them atomically. Returns how many
+    /// replaced an existing document.
+    pub fn upsert(&self, documents: &[Document]) -> Result<usize, IndexError> {
+        let mut replaced = 0;
+        let mut seen = std::collections::HashSet::new();
+        let mut guard = self.writer.lock().expect("writer lock poisoned");
+        let writer = match guard.as_mut() {
+            Some(writer) => writer,
+            None => guard.insert(self.index.writer(WRITER_HEAP_BYTES)?),
+        };
+        for document in documents {
+            if !seen.insert(document.id.as_str()) || self.contains(&document.id)? {
+                replaced += 1;
+            }
+            writer.delete_term(Term::from_field_text(self.fields.get("id"), &document.id));
+            writer.add_document(self.to_tantivy(document))?;
+        }
+        match writer.commit() {
+            Ok(_) => {}
+            Err(error) => {
+                // Drop what was not committed; the index stays at its last commit.
+                writer.rollback()?;
+                return Err(error.into());
+            }
+        }
+        self.reader.reload()?;
+        Ok(replaced)
+    }
+
+    /// Removes documents by id and commits.
+    pub fn delete(&self, ids: &[&str]) -> Result<(), IndexError> {
+        let mut guard = self.writer.lock().expect("writer lock poisoned");
+        let writer = match guard.as_mut() {
+            Some(writer) => writer,
+            None => guard.insert(self.index.writer(WRITER_HEAP_BYTES)?),
+        };
+        for id in ids {
+            writer.delete_term(Term::from_field_text(self.fields.get("id"), id));
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// One document by id.
+    pub fn get(&self, id: &str) -> Result<Option<Document>, IndexError> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(self.fields.get("id"), id), IndexRecordOption::Basic);
+        let top = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, address)) => Ok(Some(self.stored_document(&searcher, *address)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn stored_document(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<Document, IndexError> {
+        use tantivy::schema::Value;
+        let stored: TantivyDocument = searcher.doc(address)?;
+        let json = stored
+            .get_first(self.fields.get("doc"))
+            .and_then(|value| value.as_str())
+            .ok_or_else(|| IndexError::Search("stored document is missing".into()))?;
+        serde_json::from_str(json).map_err(|e| IndexError::Search(format!("stored document is unreadable: {e}")))
+    }
+
+    pub(crate) fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// The tantivy document for a validated document, field by field as `schema.toml` says.
+    fn to_tantivy(&self, document: &Document) -> TantivyDocument {
+        use config::FieldSource;
+        let mut out = TantivyDocument::default();
+        let yyyymmdd = |date: chrono::NaiveDate| date.format("%Y%m%d").to_string().parse::<u64>().unwrap_or(0);
+        let lan = self.registry.by_code(&document.kommun_kod).map(|o| o.lan_code.clone()).unwrap_or_default();
+        for (name, field_config) in &self.schema_config.fields {
+            let field = self.fields.get(name);
+            match field_config.source {
+                FieldSource::Id => out.add_text(field, &document.id),
+                FieldSource::Json => out.add_text(field, document.to_json().to_string()),
+                FieldSource::Kind => out.add_text(field, document.kind.as_str()),
+                FieldSource::KommunKod => out.add_text(field, &document.kommun_kod),
+                FieldSource::Lan => out.add_text(field, &lan),
+                FieldSource::Organ => {
+                    if let Some(organ) = &document.organ {
+                        out.add_text(field, organ);
+                    }
+                }
+                FieldSource::Date => out.add_u64(field, yyyymmdd(document.date)),
+                FieldSource::Year => out.add_u64(field, u64::from(chrono::Datelike::year(&document.date) as u32)),
+                FieldSource::PublishTo => out.add_u64(field, document.publish_to.map_or(0, yyyymmdd)),
+                FieldSource::Title => out.add_text(field, &document.title),
+                FieldSource::Body => {
+                    if let Some(body) = &document.body {
+                        out.add_text(field, body);
+                    }
+                }
+                FieldSource::CaseNumber => {
+                    if let Some(case) = document.case_number() {
+                        add_case_keys(&mut out, field, &case);
+                    }
+                }
+                FieldSource::CaseReferences => {
+                    for case in document.referenced_case_numbers() {
+                        add_case_keys(&mut out, field, &case);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn add_case_keys(out: &mut TantivyDocument, field: Field, case: &namndsok_model::CaseNumber) {
+    out.add_text(field, case.key());
+    if case.series.is_some() {
+        out.add_text(field, case.key_without_series());
+    }
+}
+
+fn build_schema(config: &SchemaConfig) -> Result<Schema, IndexError> {
+    use config::{FieldType, IndexDepth};
+    let mut builder = Schema::builder();
+    for (name, field) in &config.fields {
+        match field.field_type {
+            FieldType::Text => {
+                let record = match field.index {
+                    IndexDepth::Positions => IndexRecordOption::WithFreqsAndPositions,
+                    IndexDepth::Freqs => IndexRecordOption::WithFreqs,
+                    IndexDepth::Basic => IndexRecordOption::Basic,
+                };
+                let analyzer = field.analyzer.as_deref().unwrap_or("sv");
+                let options = TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record),
+                );
+                builder.add_text_field(name, options);
+            }
+            FieldType::Keyword => {
+                let options = if field.fast { STRING | FAST } else { STRING };
+                builder.add_text_field(name, options);
+            }
+            FieldType::U64 => {
+                let options = NumericOptions::default().set_indexed();
+                let options = if field.fast { options.set_fast() } else { options };
+                builder.add_u64_field(name, options);
+            }
+            FieldType::Stored => {
+                builder.add_text_field(name, STORED);
+            }
+        }
+    }
+    Ok(builder.build())
+}
+
+fn write_marker(path: &Path, fingerprint: &str) -> Result<(), IndexError> {
+    let marker = IndexMarker {
+        format: 1,
+        analysis_version: namndsok_analysis::ANALYSIS_VERSION.to_string(),
+        config_fingerprint: fingerprint.to_string(),
+    };
+    let temporary = path.with_extension("json.tmp");
+    std::fs::write(&temporary, serde_json::to_vec_pretty(&marker).expect("marker serialises"))?;
+    std::fs::rename(&temporary, path)?;
+    Ok(())
+}

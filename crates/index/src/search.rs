@@ -1,0 +1,625 @@
+//! From a [`SearchRequest`] to hits, facets and a cursor.
+//!
+//! Each query word becomes a disjunction of the ways it can match, strongest first (weights in
+//! `schema.toml` `[ranking]`):
+//!
+//! 1. the word itself, stemmed, in the title or body;
+//! 2. the word as a part of a compound in the document (`fabrik` in `batterifabriken`), or the
+//!    parts of the query word together in the document (`solcellspark` ~ `park för solceller`);
+//! 3. a synonym of the word (`badhus` ~ `simhall`);
+//! 4. the word with å/ä/ö ignored, when it was typed in plain ASCII (`forskola`);
+//! 5. only when all of that finds fewer than `fuzzy_below` hits: the word within one or two
+//!    edits (`medborgarförlsag`).
+//!
+//! The ways are combined with a disjunction-max, so a document is scored by its best way of
+//! matching a word, not by how many ways it matches. All words must match; only when that finds
+//! nothing does the search relax to "most words" and say so (`relaxed`). A query that is a
+//! diarienummer matches that case's documents, the case's own first.
+
+use std::ops::Bound;
+use std::time::Instant;
+
+use chrono::{Datelike, NaiveDate};
+use namndsok_model::{CaseNumber, Document};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, Term};
+
+use crate::facets::{FacetCollector, FacetCounts};
+use crate::query::{self, Clause, ParsedQuery};
+use crate::request::{SearchRequest, Sort};
+use crate::{IndexError, SearchIndex};
+
+/// One hit, as `GET /api/v1/search` returns it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub kind: &'static str,
+    pub kommun_kod: String,
+    pub kommun: String,
+    pub organ: Option<String>,
+    pub diarienummer: Option<String>,
+    pub title: String,
+    /// HTML: the source text escaped, matches wrapped in `<mark>`.
+    pub snippet: String,
+    pub date: NaiveDate,
+    pub publish_from: Option<NaiveDate>,
+    pub publish_to: Option<NaiveDate>,
+    pub url: Option<String>,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Facets {
+    pub kommun: Vec<FacetValue>,
+    pub kind: Vec<FacetValue>,
+    pub organ: Vec<FacetValue>,
+    pub year: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub total: usize,
+    pub took_ms: u64,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    pub next_cursor: Option<String>,
+    /// True when no document matched every word and the hits match only some of them.
+    pub relaxed: bool,
+    /// True when the hits include typo-tolerant matches.
+    pub fuzzy: bool,
+}
+
+/// Most organ facet values returned (kommun, kind and year are returned in full).
+const MAX_ORGAN_FACETS: usize = 30;
+const SNIPPET_CHARS: usize = 220;
+
+/// How a text query is assembled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mode {
+    fuzzy: bool,
+    relaxed: bool,
+}
+
+impl SearchIndex {
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, IndexError> {
+        let started = Instant::now();
+        let searcher = self.searcher();
+        let parsed = query::parse(&request.q);
+        let filters = self.filter_queries(request);
+        let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
+
+        let mut mode = Mode { fuzzy: false, relaxed: false };
+        let mut text_query = self.text_query(&parsed, mode);
+        let mut total = searcher.search(&self.combine(text_query.box_clone(), &filters), &Count)?;
+        let has_words = !parsed.required.is_empty();
+        if has_words && total < self.schema_config.ranking.fuzzy_below {
+            mode.fuzzy = true;
+            text_query = self.text_query(&parsed, mode);
+            total = searcher.search(&self.combine(text_query.box_clone(), &filters), &Count)?;
+        }
+        if total == 0 && parsed.required.len() > 1 {
+            mode.relaxed = true;
+            text_query = self.text_query(&parsed, mode);
+        }
+        let query = self.combine(text_query, &filters);
+
+        let (total, counts, page) = self.collect(&searcher, query.as_ref(), request, sort)?;
+        let snippets = self.snippet_generator(&searcher, &parsed)?;
+        let mut hits = Vec::with_capacity(page.len());
+        for (score, address) in page {
+            let document = self.stored_document(&searcher, address)?;
+            hits.push(to_hit(document, score, &snippets));
+        }
+        Ok(SearchResponse {
+            total,
+            took_ms: started.elapsed().as_millis() as u64,
+            hits,
+            facets: self.facets(counts),
+            next_cursor: request.next_cursor(total),
+            relaxed: mode.relaxed,
+            fuzzy: mode.fuzzy,
+        })
+    }
+
+    /// Counts, facets and one page of hits in one pass over the matches.
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        request: &SearchRequest,
+        sort: Sort,
+    ) -> Result<(usize, FacetCounts, Vec<(Score, DocAddress)>), IndexError> {
+        let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
+        Ok(match sort {
+            Sort::Relevance => {
+                let recency = self.schema_config.ranking.recency;
+                let today = days(chrono::Utc::now().date_naive());
+                let ranked = top.tweak_score(move |segment: &SegmentReader| {
+                    let dates = segment.fast_fields().u64("date").ok();
+                    move |doc, score: Score| {
+                        let date = dates.as_ref().and_then(|column| column.first(doc)).unwrap_or(0);
+                        score * (1.0 + recency * freshness(date, today))
+                    }
+                });
+                searcher.search(query, &(Count, FacetCollector, ranked))?
+            }
+            Sort::DateDesc | Sort::DateAsc => {
+                let order = if sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
+                let (total, counts, page) =
+                    searcher.search(query, &(Count, FacetCollector, top.order_by_fast_field::<u64>("date", order)))?;
+                (total, counts, page.into_iter().map(|(_, address)| (0.0, address)).collect())
+            }
+        })
+    }
+
+    /// Filters as non-scoring clauses.
+    fn filter_queries(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let mut any_of = |field: &str, values: &[String]| {
+            if values.is_empty() {
+                return;
+            }
+            let field = self.fields.get(field);
+            let terms: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|value| {
+                    let query: Box<dyn Query> =
+                        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect();
+            filters.push(Box::new(BooleanQuery::new(terms)));
+        };
+        any_of("kommun_kod", &request.kommun);
+        any_of("lan", &request.lan);
+        any_of("kind", &request.kind.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>());
+        any_of("organ", &request.organ);
+        if request.from.is_some() || request.to.is_some() {
+            let field = self.fields.get("date");
+            let bound = |date: Option<NaiveDate>| match date {
+                Some(date) => Bound::Included(Term::from_field_u64(field, yyyymmdd(date))),
+                None => Bound::Unbounded,
+            };
+            filters.push(Box::new(RangeQuery::new(bound(request.from), bound(request.to))));
+        }
+        filters
+    }
+
+    fn combine(&self, text: Box<dyn Query>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+        if filters.is_empty() {
+            return text;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
+        for filter in filters {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0))));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The scoring part of the search.
+    fn text_query(&self, parsed: &ParsedQuery, mode: Mode) -> Box<dyn Query> {
+        let ranking = &self.schema_config.ranking;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let required = if mode.relaxed { Occur::Should } else { Occur::Must };
+
+        for case in &parsed.case_numbers {
+            clauses.push((required, self.case_number_query(case)));
+        }
+        for clause in self.group_synonym_phrases(&parsed.required) {
+            if let Some(query) = self.clause_query(&clause, mode) {
+                clauses.push((required, query));
+            }
+        }
+        // Proximity: all the words next to each other, in order, score extra.
+        let words: Vec<&str> = parsed
+            .required
+            .iter()
+            .filter_map(|c| if let Clause::Word(w) = c { Some(w.as_str()) } else { None })
+            .collect();
+        if words.len() >= 2 {
+            if let Some(phrase) = self.phrase_query(&words.join(" "), 2) {
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, ranking.phrase))));
+            }
+        }
+        let has_positive =
+            clauses.iter().any(|(occur, _)| *occur != Occur::Should) || (mode.relaxed && !clauses.is_empty());
+        for clause in &parsed.excluded {
+            if let Some(query) = self.exact_clause_query(clause) {
+                clauses.push((Occur::MustNot, query));
+            }
+        }
+        if !has_positive {
+            if parsed.required.is_empty() && parsed.case_numbers.is_empty() {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+            } else {
+                // Words that analyse to nothing (only stop words): nothing matches.
+                return Box::new(EmptyQuery);
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn case_number_query(&self, case: &CaseNumber) -> Box<dyn Query> {
+        let ranking = &self.schema_config.ranking;
+        let key = case.key();
+        let term = |field: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(self.fields.get(field), &key), IndexRecordOption::Basic))
+        };
+        let matches: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(BoostQuery::new(term("dnr"), ranking.case_number))),
+            (Occur::Should, Box::new(BoostQuery::new(term("dnr_ref"), ranking.case_reference))),
+        ]));
+        // Among the documents that carry the number, the registered case (ärende) comes first.
+        let is_case: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.get("kind"), namndsok_model::Kind::Arende.as_str()),
+            IndexRecordOption::Basic,
+        ));
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, matches),
+            (Occur::Should, Box::new(ConstScoreQuery::new(is_case, ranking.case_reference))),
+        ]))
+    }
+
+    /// Runs of words that form a multi-word synonym term (`särskilt boende`) become one clause
+    /// that also accepts the synonyms.
+    fn group_synonym_phrases(&self, clauses: &[Clause]) -> Vec<Clause> {
+        let max = self.synonyms.max_words();
+        let mut out = Vec::new();
+        let mut index = 0;
+        'outer: while index < clauses.len() {
+            for length in (2..=max).rev() {
+                let Some(run) = clauses.get(index..index + length) else { continue };
+                let words: Option<Vec<String>> =
+                    run.iter().map(|c| if let Clause::Word(w) = c { Some(w.clone()) } else { None }).collect();
+                let Some(words) = words else { continue };
+                let key = self.analyse(&words.join(" "));
+                if !self.synonyms.expansions(&key.join(" ")).is_empty() {
+                    out.push(Clause::Phrase(words));
+                    index += length;
+                    continue 'outer;
+                }
+            }
+            out.push(clauses[index].clone());
+            index += 1;
+        }
+        out
+    }
+
+    fn clause_query(&self, clause: &Clause, mode: Mode) -> Option<Box<dyn Query>> {
+        match clause {
+            Clause::Word(word) => self.word_query(word, mode),
+            Clause::Phrase(words) => {
+                let text = words.join(" ");
+                let stems = self.analyse(&text);
+                let mut ways: Vec<Box<dyn Query>> = Vec::new();
+                match stems.len() {
+                    0 => return None,
+                    1 => return self.word_query(&text, mode),
+                    _ => ways.push(self.phrase_query(&text, 0)?),
+                }
+                for synonym in self.synonyms.expansions(&stems.join(" ")) {
+                    if let Some(query) = self.term_or_phrase(synonym) {
+                        ways.push(Box::new(BoostQuery::new(query, self.schema_config.ranking.synonym)));
+                    }
+                }
+                Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.1)))
+            }
+            Clause::Any(alternatives) => {
+                let queries: Vec<(Occur, Box<dyn Query>)> = alternatives
+                    .iter()
+                    .filter_map(|c| self.clause_query(c, mode))
+                    .map(|q| (Occur::Should, q))
+                    .collect();
+                (!queries.is_empty()).then(|| Box::new(BooleanQuery::new(queries)) as Box<dyn Query>)
+            }
+        }
+    }
+
+    /// Exclusions match exact words or phrases only.
+    fn exact_clause_query(&self, clause: &Clause) -> Option<Box<dyn Query>> {
+        match clause {
+            Clause::Word(word) => self.term_or_phrase(word),
+            Clause::Phrase(words) => self.term_or_phrase(&words.join(" ")),
+            Clause::Any(alternatives) => {
+                let queries: Vec<(Occur, Box<dyn Query>)> = alternatives
+                    .iter()
+                    .filter_map(|c| self.exact_clause_query(c))
+                    .map(|q| (Occur::Should, q))
+                    .collect();
+                (!queries.is_empty()).then(|| Box::new(BooleanQuery::new(queries)) as Box<dyn Query>)
+            }
+        }
+    }
+
+    /// Every way one typed word can match; see the module documentation.
+    fn word_query(&self, word: &str, mode: Mode) -> Option<Box<dyn Query>> {
+        let ranking = &self.schema_config.ranking;
+        let stems = self.analyse(word);
+        match stems.len() {
+            0 => return None,
+            1 => {}
+            // `e-tjänst`, `2023/24`: the pieces in a row.
+            _ => return self.phrase_query(word, 0),
+        }
+        let stem = &stems[0];
+        let mut ways: Vec<Box<dyn Query>> = Vec::new();
+
+        // 1. Whole word.
+        ways.push(self.fields_query(&[("title", ranking.title), ("body", ranking.body)], stem));
+        // 2a. The word as part of a compound in the document.
+        let parts_weight = ranking.parts;
+        ways.push(self.fields_query(
+            &[("title_parts", ranking.title * parts_weight), ("body_parts", ranking.body * parts_weight)],
+            stem,
+        ));
+        // 2b. The query word's own parts, all of them, anywhere in the document.
+        let lowercase = word.to_lowercase();
+        if let Some(parts) = self.resources.lexicon.split_top(&lowercase) {
+            let mut part_stems: Vec<String> = Vec::new();
+            for part in parts {
+                if let Some(part_stem) = self.analyse(&part).into_iter().next() {
+                    if !part_stems.contains(&part_stem) && &part_stem != stem {
+                        part_stems.push(part_stem);
+                    }
+                }
+            }
+            if part_stems.len() >= 2 {
+                let all_parts: Vec<(Occur, Box<dyn Query>)> = part_stems
+                    .iter()
+                    .map(|part| {
+                        let any_field = self.fields_query(
+                            &[
+                                ("title", ranking.title),
+                                ("body", ranking.body),
+                                ("title_parts", ranking.title),
+                                ("body_parts", ranking.body),
+                            ],
+                            part,
+                        );
+                        (Occur::Must, any_field)
+                    })
+                    .collect();
+                let weight = parts_weight / part_stems.len() as f32;
+                ways.push(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all_parts)), weight)));
+            }
+        }
+        // 3. Synonyms.
+        for synonym in self.synonyms.expansions(stem) {
+            if let Some(query) = self.term_or_phrase(synonym) {
+                ways.push(Box::new(BoostQuery::new(query, ranking.synonym)));
+            }
+        }
+        // 4. Without å/ä/ö.
+        if lowercase.is_ascii() {
+            let mut fold = self.analyzers.sv_fold.clone();
+            if let Some(folded) = namndsok_analysis::token_texts(&mut fold, &lowercase).into_iter().next() {
+                ways.push(self.fields_query(
+                    &[("title_fold", ranking.title * ranking.fold), ("body_fold", ranking.body * ranking.fold)],
+                    &folded,
+                ));
+            }
+        }
+        // 5. Typos.
+        let chars = stem.chars().count();
+        if mode.fuzzy && chars >= 5 && !stem.chars().any(|c| c.is_ascii_digit()) {
+            let distance = if chars >= 8 { 2 } else { 1 };
+            let mut fuzzy: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, weight) in [
+                ("title", ranking.title),
+                ("body", ranking.body),
+                ("title_fold", ranking.title),
+                ("body_fold", ranking.body),
+            ] {
+                let text =
+                    if field.ends_with("_fold") { namndsok_analysis::AsciiFold::fold(stem) } else { stem.clone() };
+                let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.get(field), &text), distance, true);
+                fuzzy.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * ranking.fuzzy))));
+            }
+            ways.push(Box::new(BooleanQuery::new(fuzzy)));
+        }
+        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.1)))
+    }
+
+    /// One term in several fields, each with its weight, summed.
+    fn fields_query(&self, fields: &[(&str, f32)], text: &str) -> Box<dyn Query> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = fields
+            .iter()
+            .map(|(field, weight)| {
+                let term = Term::from_field_text(self.fields.get(field), text);
+                let query: Box<dyn Query> =
+                    Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), *weight));
+                (Occur::Should, query)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A single word as an exact term, several as a phrase, in title or body.
+    fn term_or_phrase(&self, text: &str) -> Option<Box<dyn Query>> {
+        let ranking = &self.schema_config.ranking;
+        let stems = self.analyse(text);
+        match stems.len() {
+            0 => None,
+            1 => Some(self.fields_query(&[("title", ranking.title), ("body", ranking.body)], &stems[0])),
+            _ => self.phrase_query(text, 0),
+        }
+    }
+
+    /// The analysed words of `text` in order, in the title or the body, within `slop`.
+    fn phrase_query(&self, text: &str, slop: u32) -> Option<Box<dyn Query>> {
+        let ranking = &self.schema_config.ranking;
+        let mut analyzer = self.analyzers.sv.clone();
+        let tokens = namndsok_analysis::tokens(&mut analyzer, text);
+        if tokens.len() < 2 {
+            return tokens
+                .first()
+                .map(|t| self.fields_query(&[("title", ranking.title), ("body", ranking.body)], &t.text));
+        }
+        let first = tokens[0].position;
+        let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, weight) in [("title", ranking.title), ("body", ranking.body)] {
+            let field = self.fields.get(field);
+            let terms: Vec<(usize, Term)> =
+                tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
+            let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
+            per_field.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), weight))));
+        }
+        Some(Box::new(BooleanQuery::new(per_field)))
+    }
+
+    /// The main-field tokens of a text.
+    pub(crate) fn analyse(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self.analyzers.sv.clone();
+        namndsok_analysis::token_texts(&mut analyzer, text)
+    }
+
+    /// Highlights every stem the query can match by — words, their parts and synonyms.
+    fn snippet_generator(&self, searcher: &Searcher, parsed: &ParsedQuery) -> Result<SnippetGenerator, IndexError> {
+        let mut terms = std::collections::BTreeMap::new();
+        let mut add = |text: &str, weight: f32| {
+            for stem in self.analyse(text) {
+                terms.entry(stem).or_insert(weight);
+            }
+        };
+        let mut stack: Vec<&Clause> = parsed.required.iter().collect();
+        while let Some(clause) = stack.pop() {
+            match clause {
+                Clause::Word(word) => {
+                    add(word, 1.0);
+                    for stem in self.analyse(word) {
+                        for synonym in self.synonyms.expansions(&stem) {
+                            add(synonym, 0.5);
+                        }
+                    }
+                    if let Some(parts) = self.resources.lexicon.split_top(&word.to_lowercase()) {
+                        for part in parts {
+                            add(&part, 0.5);
+                        }
+                    }
+                }
+                Clause::Phrase(words) => add(&words.join(" "), 1.0),
+                Clause::Any(alternatives) => stack.extend(alternatives),
+            }
+        }
+        let _ = searcher;
+        let mut generator =
+            SnippetGenerator::new(terms, self.analyzers.sv_highlight.clone(), self.fields.get("body"), SNIPPET_CHARS);
+        generator.set_max_num_chars(SNIPPET_CHARS);
+        Ok(generator)
+    }
+
+    fn facets(&self, counts: FacetCounts) -> Facets {
+        let [kommun, kind, organ] = counts.strings;
+        let sorted = |map: std::collections::HashMap<String, u64>, label: &dyn Fn(&str) -> String| {
+            let mut values: Vec<FacetValue> =
+                map.into_iter().map(|(value, count)| FacetValue { label: label(&value), value, count }).collect();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            values
+        };
+        let registry = self.registry;
+        let mut organ = sorted(organ, &|value| value.to_string());
+        organ.truncate(MAX_ORGAN_FACETS);
+        let mut year: Vec<FacetValue> = counts
+            .years
+            .into_iter()
+            .map(|(year, count)| FacetValue { value: year.to_string(), label: year.to_string(), count })
+            .collect();
+        year.sort_by(|a, b| b.value.cmp(&a.value));
+        Facets {
+            kommun: sorted(kommun, &|code| registry.by_code(code).map_or_else(|| code.to_string(), |o| o.name.clone())),
+            kind: sorted(kind, &|kind| {
+                namndsok_model::Kind::parse(kind).map_or(kind.to_string(), |k| k.label().to_string())
+            }),
+            organ,
+            year,
+        }
+    }
+}
+
+fn to_hit(document: Document, score: Score, snippets: &SnippetGenerator) -> Hit {
+    let body = document.body.as_deref().unwrap_or("");
+    let mut snippet = snippets.snippet(body);
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    let snippet_html = if snippet.highlighted().is_empty() { leading_text_html(body) } else { snippet.to_html() };
+    Hit {
+        kind: document.kind.as_str(),
+        id: document.id,
+        kommun_kod: document.kommun_kod,
+        kommun: document.kommun,
+        organ: document.organ,
+        diarienummer: document.diarienummer,
+        title: document.title,
+        snippet: snippet_html,
+        date: document.date,
+        publish_from: document.publish_from,
+        publish_to: document.publish_to,
+        url: document.url,
+        score,
+    }
+}
+
+/// The start of a text, cut at a word boundary, HTML-escaped.
+fn leading_text_html(text: &str) -> String {
+    let mut end = text.len().min(SNIPPET_CHARS);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len() {
+        end = text[..end].rfind(' ').unwrap_or(end);
+    }
+    let mut html = escape_html(&text[..end]);
+    if end < text.len() {
+        html.push_str(" …");
+    }
+    html
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+pub(crate) fn yyyymmdd(date: NaiveDate) -> u64 {
+    date.year() as u64 * 10_000 + date.month() as u64 * 100 + date.day() as u64
+}
+
+/// Approximate day number of a date, for recency only.
+fn days(date: NaiveDate) -> f32 {
+    date.year() as f32 * 365.25 + date.ordinal() as f32
+}
+
+/// 1 for today, falling linearly to 0 at ten years old.
+fn freshness(yyyymmdd: u64, today: f32) -> f32 {
+    if yyyymmdd == 0 {
+        return 0.0;
+    }
+    let (year, month, day) = ((yyyymmdd / 10_000) as f32, ((yyyymmdd / 100) % 100) as f32, (yyyymmdd % 100) as f32);
+    let date = year * 365.25 + (month - 1.0) * 30.4 + day;
+    (1.0 - (today - date).max(0.0) / 3652.5).clamp(0.0, 1.0)
+}

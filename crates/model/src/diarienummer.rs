@@ -1,0 +1,254 @@
+//! Diarienummer: case numbers as people and vendor systems write them.
+//!
+//! Every kommun writes its own: `KS 2018/14`, `Dnr KS 2018/124`, `KS2023.412`, `BN 2025-002614`,
+//! `BoM 2026-000840`, `2023/1234`. A [`CaseNumber`] holds the three parts that matter — the
+//! diarium's series code (`KS`), the year and the running number — so that all spellings of the
+//! same case compare equal: the code is case-insensitive, the separator is irrelevant and zero
+//! padding is ignored (`2026-000041` = `2026-41`).
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A parsed diarienummer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CaseNumber {
+    /// The diarium's series code, lowercased (`ks`, `bom`), if the number had one.
+    pub series: Option<String>,
+    pub year: u16,
+    /// The running number without zero padding.
+    pub number: u32,
+}
+
+/// Words that look like a series code in running text but are not one (`år 2023/24`).
+const NOT_SERIES: &[&str] = &[
+    "år",
+    "den",
+    "nr",
+    "och",
+    "till",
+    "från",
+    "sedan",
+    "per",
+    "ca",
+    "cirka",
+    "maj",
+    "juni",
+    "juli",
+    "mars",
+    "april",
+    "vecka",
+    "v",
+    "kl",
+    "se",
+    "sfs",
+    "sou",
+    "prop",
+    "dir",
+    "ds",
+    "läsår",
+    "läsåret",
+    "budgetår",
+    "i",
+    "på",
+    "av",
+    "om",
+    "under",
+    "med",
+    "efter",
+    "före",
+    "jan",
+    "feb",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+    "tom",
+    "fr",
+    "fom",
+    "mellan",
+    "inför",
+];
+
+// `(Dnr) (CODE)(sep)YEAR(sep)NUMBER`; CODE is 1–6 letters, YEAR 19xx/20xx.
+static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|[^\p{L}\p{N}])(?P<dnr>dnr\.?:?\s*|diarienummer:?\s*|diarienr\.?:?\s*)?(?:(?P<series>\p{L}{1,6})[\s\-]?)?(?P<year>(?:19|20)\d{2})\s?(?P<sep>[/.\-:])\s?(?P<number>\d{1,7})(?:$|[^\p{L}\p{N}/.\-]|[/.\-][^\p{N}]|[/.\-]$)",
+    )
+    .expect("valid regex")
+});
+
+impl CaseNumber {
+    /// Parses a string that is one diarienummer and nothing else (leading `Dnr` allowed), case
+    /// insensitive, as a user types it in a search box: `ks 2023-412`, `Dnr KS2023.412`.
+    pub fn parse(text: &str) -> Option<CaseNumber> {
+        let trimmed = text.trim();
+        let captures = CASE_NUMBER.captures(trimmed)?;
+        let whole = captures.get(0)?;
+        // The match must cover the whole input (the regex may eat one delimiter each side).
+        if trimmed[..whole.start()].trim().is_empty() && trimmed[whole.end()..].trim().is_empty() {
+            Self::from_captures(&captures, false)
+        } else {
+            None
+        }
+    }
+
+    /// Finds every diarienummer mentioned in running text (`… Dnr KS 2018/14 Information …`).
+    ///
+    /// Stricter than [`CaseNumber::parse`], because prose is full of number pairs: a mention needs
+    /// a series code that starts with a capital letter, or a `Dnr` prefix, or a `/` separator.
+    pub fn find_all(text: &str) -> Vec<CaseNumber> {
+        let mut found = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let Some(captures) = CASE_NUMBER.captures_at(text, start) else { break };
+            let whole = captures.get(0).expect("group 0 exists");
+            if let Some(case) = Self::from_captures(&captures, true) {
+                if !found.contains(&case) {
+                    found.push(case);
+                }
+            }
+            // Continue right after the number so adjacent mentions are found too.
+            start = captures.name("number").map_or(whole.end(), |m| m.end());
+        }
+        found
+    }
+
+    /// Finds diarienummer inside a typed query (`batterifabrik ks 2023-412`), with the byte
+    /// range each occupies. Series codes may be lower case here; a bare number needs a `/`.
+    pub fn find_in_query(query: &str) -> Vec<(std::ops::Range<usize>, CaseNumber)> {
+        let mut found = Vec::new();
+        let mut start = 0;
+        while start < query.len() {
+            let Some(captures) = CASE_NUMBER.captures_at(query, start) else { break };
+            let number = captures.name("number").expect("number group");
+            let begin = ["dnr", "series", "year"]
+                .iter()
+                .find_map(|name| captures.name(name))
+                .map_or(number.start(), |m| m.start());
+            if let Some(case) = Self::from_captures(&captures, false) {
+                let separator = captures.name("sep").map_or("", |m| m.as_str());
+                if case.series.is_some() || separator == "/" || captures.name("dnr").is_some() {
+                    found.push((begin..number.end(), case));
+                }
+            }
+            start = number.end();
+        }
+        found
+    }
+
+    fn from_captures(captures: &regex::Captures<'_>, in_prose: bool) -> Option<CaseNumber> {
+        let year: u16 = captures.name("year")?.as_str().parse().ok()?;
+        let number: u32 = captures.name("number")?.as_str().parse().ok()?;
+        let has_dnr = captures.name("dnr").is_some();
+        let separator = captures.name("sep").map_or("", |m| m.as_str());
+        let mut series = captures.name("series").map(|m| m.as_str());
+        if let Some(code) = series {
+            let lower = code.to_lowercase();
+            if NOT_SERIES.contains(&lower.as_str()) || lower == "dnr" {
+                series = None;
+            } else if in_prose && !has_dnr && !code.chars().next().is_some_and(char::is_uppercase) {
+                series = None;
+            }
+        }
+        if in_prose && series.is_none() && !has_dnr && separator != "/" {
+            return None;
+        }
+        if number == 0 {
+            return None;
+        }
+        Some(CaseNumber { series: series.map(str::to_lowercase), year, number })
+    }
+
+    /// The normalised key with the series: `ks2023-412`; without one: `2023-412`.
+    pub fn key(&self) -> String {
+        match &self.series {
+            Some(series) => format!("{series}{}-{}", self.year, self.number),
+            None => self.key_without_series(),
+        }
+    }
+
+    /// The key without the series (`2023-412`): matches the number in any diarium.
+    pub fn key_without_series(&self) -> String {
+        format!("{}-{}", self.year, self.number)
+    }
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.series {
+            Some(series) => write!(f, "{} {}/{}", series.to_uppercase(), self.year, self.number),
+            None => write!(f, "{}/{}", self.year, self.number),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> Option<String> {
+        CaseNumber::parse(text).map(|c| c.key())
+    }
+
+    #[test]
+    fn every_spelling_of_a_case_gives_one_key() {
+        for text in [
+            "KS 2023/412",
+            "KS2023.412",
+            "Dnr KS 2023/412",
+            "ks 2023-412",
+            "dnr. ks 2023/0412",
+            "KS-2023-412",
+            " KS 2023 / 412 ",
+            "Dnr: KS 2023:412",
+        ] {
+            assert_eq!(key(text).as_deref(), Some("ks2023-412"), "{text}");
+        }
+    }
+
+    #[test]
+    fn zero_padding_is_irrelevant() {
+        assert_eq!(key("BN 2025-002614"), key("BN 2025-2614"));
+        assert_eq!(key("B 2026-000041").as_deref(), Some("b2026-41"));
+        assert_eq!(key("BoM 2026-000840").as_deref(), Some("bom2026-840"));
+        assert_eq!(key("BYGG 2025-000609").as_deref(), Some("bygg2025-609"));
+        assert_eq!(key("S 2019-0043").as_deref(), Some("s2019-43"));
+    }
+
+    #[test]
+    fn a_bare_number_has_no_series() {
+        let case = CaseNumber::parse("2023/1234").unwrap();
+        assert_eq!(case.series, None);
+        assert_eq!(case.key(), "2023-1234");
+        assert_eq!(CaseNumber::parse("KS 2023/412").unwrap().key_without_series(), "2023-412");
+    }
+
+    #[test]
+    fn ordinary_queries_are_not_case_numbers() {
+        for text in ["batterifabrik", "KS", "2023", "detaljplan 2023", "ks 2023/412 batterifabrik", "", "12/5"] {
+            assert_eq!(key(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn finds_mentions_in_prose() {
+        let text =
+            "26 Dnr KS 2018/14 Information... 3 27 Dnr KS 2018/124 Årsredovisning. Ärendet (BN 2025-002614) avser";
+        let keys: Vec<String> = CaseNumber::find_all(text).iter().map(CaseNumber::key).collect();
+        assert_eq!(keys, vec!["ks2018-14", "ks2018-124", "bn2025-2614"]);
+    }
+
+    #[test]
+    fn prose_dates_and_ranges_are_not_mentions() {
+        for text in ["Sammanträdet 2023-05-02 kl 13", "läsåret 2023/24 och år 2022/23", "beslutades den 2021-03-04"]
+        {
+            let found: Vec<String> = CaseNumber::find_all(text).iter().map(CaseNumber::key).collect();
+            let unwanted: Vec<&String> = found.iter().filter(|k| !k.starts_with(char::is_numeric)).collect();
+            assert!(unwanted.is_empty(), "{text}: {found:?}");
+            assert!(!found.iter().any(|k| k == "2023-5" || k == "2021-3"), "{text}: {found:?}");
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Document JSON v1: the one format every source is turned into and every import reads.
+//!
+//! See `CONTRACT.md` §1. [`Document::from_json_line`] is the single gate: it returns either a
+//! document that satisfies every rule (plus warnings for ignorable oddities such as unknown
+//! fields), or a [`DocumentError`] that names the reason in one line.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::diarienummer::CaseNumber;
+use crate::registry::Registry;
+
+/// What kind of council matter a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A registered case in the diarium (ärende).
+    Arende,
+    /// A notice on the anslagstavla.
+    Anslag,
+    /// Meeting minutes or an agenda item.
+    Protokoll,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Arende, Kind::Anslag, Kind::Protokoll];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Arende => "arende",
+            Kind::Anslag => "anslag",
+            Kind::Protokoll => "protokoll",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// The Swedish label shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Arende => "Ärende",
+            Kind::Anslag => "Anslag",
+            Kind::Protokoll => "Protokoll",
+        }
+    }
+}
+
+/// A validated council document (Document JSON v1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: String,
+    pub kind: Kind,
+    pub kommun_kod: String,
+    /// Always filled: from the input or from the registry.
+    pub kommun: String,
+    pub organ: Option<String>,
+    pub diarienummer: Option<String>,
+    pub title: String,
+    pub body: Option<String>,
+    pub date: NaiveDate,
+    pub publish_from: Option<NaiveDate>,
+    pub publish_to: Option<NaiveDate>,
+    pub url: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Why a line was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    #[error("not valid JSON: {0}")]
+    InvalidJson(String),
+    #[error("not a JSON object")]
+    NotAnObject,
+    #[error("missing required field `{0}`")]
+    MissingField(&'static str),
+    #[error("field `{field}` {problem}")]
+    InvalidField { field: &'static str, problem: String },
+    #[error("unknown kommun_kod {0:?} (not a kommunkod or länskod in the registry)")]
+    UnknownKommun(String),
+}
+
+/// A line that parsed, with the warnings it raised.
+#[derive(Debug, Clone)]
+pub struct ParsedLine {
+    pub document: Document,
+    pub warnings: Vec<String>,
+}
+
+const KNOWN_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "kommun_kod",
+    "kommun",
+    "organ",
+    "diarienummer",
+    "title",
+    "body",
+    "date",
+    "publish_from",
+    "publish_to",
+    "url",
+    "source",
+];
+
+/// Longest id accepted; ids are keys in URLs and in the index.
+const MAX_ID_LEN: usize = 512;
+
+impl Document {
+    /// Parses and validates one line of Document JSON v1.
+    pub fn from_json_line(line: &str, registry: &Registry) -> Result<ParsedLine, DocumentError> {
+        let value: Value = serde_json::from_str(line).map_err(|e| DocumentError::InvalidJson(e.to_string()))?;
+        let Value::Object(object) = value else { return Err(DocumentError::NotAnObject) };
+        Self::from_json_object(&object, registry)
+    }
+
+    /// Validates an already parsed JSON object.
+    pub fn from_json_object(object: &Map<String, Value>, registry: &Registry) -> Result<ParsedLine, DocumentError> {
+        let mut warnings: Vec<String> = object
+            .keys()
+            .filter(|key| !KNOWN_FIELDS.contains(&key.as_str()))
+            .map(|key| format!("unknown field `{key}` ignored"))
+            .collect();
+
+        let id = required_string(object, "id")?;
+        if id.len() > MAX_ID_LEN {
+            return Err(DocumentError::InvalidField {
+                field: "id",
+                problem: format!("is longer than {MAX_ID_LEN} bytes"),
+            });
+        }
+        if id.chars().any(char::is_control) {
+            return Err(DocumentError::InvalidField { field: "id", problem: "contains control characters".into() });
+        }
+        let kind_text = required_string(object, "kind")?;
+        let kind = Kind::parse(&kind_text).ok_or_else(|| DocumentError::InvalidField {
+            field: "kind",
+            problem: format!("is {kind_text:?}, expected \"arende\", \"anslag\" or \"protokoll\""),
+        })?;
+        let kommun_kod = required_string(object, "kommun_kod")?;
+        let organisation = registry.by_code(&kommun_kod).ok_or(DocumentError::UnknownKommun(kommun_kod.clone()))?;
+        let kommun = match optional_string(object, "kommun")? {
+            Some(name) => {
+                if !names_agree(&name, &organisation.name) {
+                    warnings.push(format!(
+                        "kommun {name:?} does not match the registry's {:?} for {kommun_kod}; the registry's name is used",
+                        organisation.name
+                    ));
+                }
+                organisation.name.clone()
+            }
+            None => organisation.name.clone(),
+        };
+        let title = required_string(object, "title")?;
+        let date = required_date(object, "date")?;
+        let publish_from = optional_date(object, "publish_from")?;
+        let publish_to = optional_date(object, "publish_to")?;
+        if let (Some(from), Some(to)) = (publish_from, publish_to) {
+            if to < from {
+                return Err(DocumentError::InvalidField {
+                    field: "publish_to",
+                    problem: format!("({to}) is before publish_from ({from})"),
+                });
+            }
+        }
+        Ok(ParsedLine {
+            document: Document {
+                id,
+                kind,
+                kommun_kod,
+                kommun,
+                organ: optional_string(object, "organ")?.filter(|s| !s.is_empty()),
+                diarienummer: optional_string(object, "diarienummer")?.filter(|s| !s.is_empty()),
+                title,
+                body: optional_string(object, "body")?,
+                date,
+                publish_from,
+                publish_to,
+                url: optional_string(object, "url")?,
+                source: optional_string(object, "source")?,
+            },
+            warnings,
+        })
+    }
+
+    /// The document as Document JSON v1.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).expect("a document always serialises")
+    }
+
+    /// The case number parsed from `diarienummer`, when it holds one.
+    pub fn case_number(&self) -> Option<CaseNumber> {
+        let text = self.diarienummer.as_deref()?;
+        CaseNumber::parse(text).or_else(|| CaseNumber::find_all(text).into_iter().next())
+    }
+
+    /// Case numbers mentioned in the title or body (other than the document's own).
+    pub fn referenced_case_numbers(&self) -> Vec<CaseNumber> {
+        let own = self.case_number();
+        let mut found = CaseNumber::find_all(&self.title);
+        if let Some(body) = &self.body {
+            for case in CaseNumber::find_all(body) {
+                if !found.contains(&case) {
+                    found.push(case);
+                }
+            }
+        }
+        found.retain(|case| Some(case) != own.as_ref());
+        found
+    }
+
+    /// The last day to appeal a decision announced on the anslagstavla: three weeks after the
+    /// anslag date (kommunallagen 13 kap. 5 §). `None` for documents that are not anslag.
+    pub fn last_day_of_appeal(&self) -> Option<NaiveDate> {
+        if self.kind != Kind::Anslag {
+            return None;
+        }
+        let from = self.publish_from.unwrap_or(self.date);
+        Some(from + chrono::Days::new(21))
+    }
+}
+
+fn names_agree(given: &str, registry_name: &str) -> bool {
+    let given = given.trim().to_lowercase();
+    let expected = registry_name.to_lowercase();
+    given == expected || given.starts_with(&expected) || expected.starts_with(&given)
+}
+
+fn required_string(object: &Map<String, Value>, field: &'static str) -> Result<String, DocumentError> {
+    match object.get(field) {
+        None | Some(Value::Null) => Err(DocumentError::MissingField(field)),
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            Err(DocumentError::InvalidField { field, problem: "is empty".into() })
+        }
+        Some(Value::String(s)) => Ok(s.trim().to_string()),
+        Some(other) => {
+            Err(DocumentError::InvalidField { field, problem: format!("must be a string, got {}", type_name(other)) })
+        }
+    }
+}
+
+fn optional_string(object: &Map<String, Value>, field: &'static str) -> Result<Option<String>, DocumentError> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
+        Some(other) => Err(DocumentError::InvalidField {
+            field,
+            problem: format!("must be a string or null, got {}", type_name(other)),
+        }),
+    }
+}
+
+fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, DocumentError> {
+    if text.len() != 10 {
+        return Err(DocumentError::InvalidField { field, problem: format!("is {text:?}, expected YYYY-MM-DD") });
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| DocumentError::InvalidField {
+        field,
+        problem: format!("is {text:?}, not a valid YYYY-MM-DD date"),
+    })
+}
+
+fn required_date(object: &Map<String, Value>, field: &'static str) -> Result<NaiveDate, DocumentError> {
+    parse_date(field, &required_string(object, field)?)
+}
+
+fn optional_date(object: &Map<String, Value>, field: &'static str) -> Result<Option<NaiveDate>, DocumentError> {
+    optional_string(object, field)?.filter(|s| !s.is_empty()).map(|s| parse_date(field, &s)).transpose()
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<ParsedLine, DocumentError> {
+        Document::from_json_line(line, Registry::global())
+    }
+
+    const GOOD: &str = r#"{"id":"a1","kind":"arende","kommun_kod":"1493","organ":"Kommunstyrelsen","diarienummer":"KS 2023/412","title":"Batterifabriken","body":"Text","date":"2023-05-02","publish_from":null,"publish_to":null,"url":"https://x","source":"file"}"#;
+
+    #[test]
+    fn accepts_a_complete_document_and_fills_the_kommun_name() {
+        let parsed = parse(GOOD).unwrap();
+        assert!(parsed.warnings.is_empty());
+        assert_eq!(parsed.document.kommun, "Mariestad");
+        assert_eq!(parsed.document.kind, Kind::Arende);
+        assert_eq!(parsed.document.case_number().unwrap().key(), "ks2023-412");
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let document = parse(GOOD).unwrap().document;
+        let again = parse(&document.to_json().to_string()).unwrap().document;
+        assert_eq!(document, again);
+    }
+
+    #[test]
+    fn rejects_each_broken_rule_with_a_reason() {
+        let cases = [
+            ("not json", "not valid JSON"),
+            ("[1,2]", "not a JSON object"),
+            (r#"{"kind":"arende","kommun_kod":"1493","title":"t","date":"2023-01-01"}"#, "missing required field `id`"),
+            (r#"{"id":"x","kind":"beslut","kommun_kod":"1493","title":"t","date":"2023-01-01"}"#, "field `kind`"),
+            (r#"{"id":"x","kind":"arende","kommun_kod":"9999","title":"t","date":"2023-01-01"}"#, "unknown kommun_kod"),
+            (
+                r#"{"id":"x","kind":"arende","kommun_kod":"1493","title":"  ","date":"2023-01-01"}"#,
+                "field `title` is empty",
+            ),
+            (
+                r#"{"id":"x","kind":"arende","kommun_kod":"1493","title":"t","date":"2023-02-30"}"#,
+                "not a valid YYYY-MM-DD",
+            ),
+            (r#"{"id":"x","kind":"arende","kommun_kod":"1493","title":"t","date":"2/3/2023"}"#, "expected YYYY-MM-DD"),
+            (r#"{"id":"x","kind":"arende","kommun_kod":1493,"title":"t","date":"2023-01-01"}"#, "must be a string"),
+            (
+                r#"{"id":"x","kind":"anslag","kommun_kod":"1493","title":"t","date":"2023-01-01","publish_from":"2023-02-01","publish_to":"2023-01-01"}"#,
+                "before publish_from",
+            ),
+        ];
+        for (line, reason) in cases {
+            let error = parse(line).unwrap_err().to_string();
+            assert!(error.contains(reason), "{line}: {error}");
+        }
+    }
+
+    #[test]
+    fn warns_about_unknown_fields_and_wrong_names() {
+        let line = r#"{"id":"x","kind":"anslag","kommun_kod":"1493","kommun":"Skövde","title":"t","date":"2023-01-01","extra":1}"#;
+        let parsed = parse(line).unwrap();
+        assert_eq!(parsed.warnings.len(), 2, "{:?}", parsed.warnings);
+        assert_eq!(parsed.document.kommun, "Mariestad");
+    }
+
+    #[test]
+    fn computes_the_last_day_of_appeal_for_anslag() {
+        let line = r#"{"id":"x","kind":"anslag","kommun_kod":"1493","title":"t","date":"2023-01-10","publish_from":"2023-01-10"}"#;
+        let document = parse(line).unwrap().document;
+        assert_eq!(document.last_day_of_appeal(), NaiveDate::from_ymd_opt(2023, 1, 31));
+        assert_eq!(parse(GOOD).unwrap().document.last_day_of_appeal(), None);
+    }
+}

@@ -1,0 +1,23 @@
+//! The vocabulary every other Nämndsök crate speaks.
+//!
+//! This crate knows what a council document *is* and nothing about how it is stored, searched or
+//! served:
+//!
+//! - [`document`]: Document JSON v1 (the public import/export format) and its validation. A
+//!   document that leaves this crate has passed every rule of the contract: required fields,
+//!   a known kommun, real dates.
+//! - [`registry`]: the 290 kommuner and 21 regioner with their län, shipped inside the binary
+//!   (`data/kommuner.csv`, `data/regioner.csv`, from SCB's code list), looked up by code or name.
+//! - [`diarienummer`]: case numbers as people and vendor systems write them (`KS 2023/412`,
+//!   `Dnr KS2023.412`, `BN 2025-002614`) reduced to one comparable key.
+//!
+//! It deliberately has no dependency on tantivy, axum or any I/O beyond parsing strings, so that
+//! harvesters, the index and the server can all share it.
+
+pub mod diarienummer;
+pub mod document;
+pub mod registry;
+
+pub use diarienummer::CaseNumber;
+pub use document::{Document, DocumentError, Kind, ParsedLine};
+pub use registry::{Organisation, OrganisationKind, Registry};

@@ -1,0 +1,106 @@
+//! Nämndsök's HTTP service.
+//!
+//! [`app`] builds the whole router from an [`AppState`], so tests drive it in-process or on a
+//! real socket alike. Routes (one module per resource):
+//!
+//! - `GET /healthz`
+//! - `GET /api/v1/search` ([`search`])
+//! - `GET /api/v1/documents/{id}` ([`documents`])
+//!
+//! Every error is JSON `{"error": {"code", "message"}}` with a stable code ([`error`]); internal
+//! details are logged, never returned. Searches run on the blocking thread pool so a slow query
+//! never stalls the async workers.
+
+pub mod documents;
+pub mod error;
+pub mod search;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use namndsok_index::SearchIndex;
+use serde_json::json;
+
+pub use error::ApiError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub index: Arc<SearchIndex>,
+}
+
+/// The whole service.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/search", get(search::search))
+        .route("/api/v1/documents/{id}", get(documents::document))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let address: SocketAddr = listener.local_addr()?;
+    tracing::info!(%address, documents = state.index.num_docs(), "listening on http://{address}");
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}
+
+/// Resolves on Ctrl-C or SIGTERM. The SIGTERM handler is installed when this is called (call
+/// it before announcing readiness), so a signal sent right after start-up is not lost.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        #[cfg(unix)]
+        let terminate = async {
+            match terminate.as_mut() {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = terminate => {},
+        }
+        tracing::info!("shutting down");
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    Json(json!({"status": "ok", "documents": state.index.num_docs()}))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such resource")
+}
+
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}

@@ -1,0 +1,232 @@
+//! The public contract over real HTTP: `namndsok import` on a fixture with bad lines, then
+//! `namndsok serve` on 127.0.0.1 and every parameter of `GET /api/v1/search`.
+
+mod common;
+
+use common::{encode, fixture, ids, import, Server};
+use serde_json::Value;
+
+fn served_fixture() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let output = import(&index, &[&fixture("documents.jsonl")]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let server = Server::start(&index);
+    (dir, server)
+}
+
+fn search(server: &Server, query: &str) -> Value {
+    server.json(&format!("/api/v1/search?{query}"))
+}
+
+#[test]
+fn import_reports_bad_lines_and_upserts() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let output = import(&index, &[&fixture("documents.jsonl")]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("imported 11, replaced 1, rejected 3"), "{stdout}");
+    assert!(stderr.contains("documents.jsonl:11: rejected: not valid JSON"), "{stderr}");
+    assert!(stderr.contains("documents.jsonl:12: rejected: field `kind`"), "{stderr}");
+    assert!(stderr.contains("documents.jsonl:13: rejected: unknown kommun_kod \"9999\""), "{stderr}");
+    assert!(stderr.contains("documents.jsonl:10: warning: unknown field `extra_field` ignored"), "{stderr}");
+
+    // The same file again replaces, never duplicates.
+    let again = import(&index, &[&fixture("documents.jsonl")]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("imported 0, replaced 12, rejected 3"), "{stdout}");
+    assert!(stdout.contains("index now holds 11 documents"), "{stdout}");
+}
+
+#[test]
+fn import_of_nothing_usable_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"id\": 1}\nnot json\n").unwrap();
+    let output = import(&dir.path().join("index"), &[&bad]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing could be imported"));
+    let missing = import(&dir.path().join("index"), &[&dir.path().join("missing.jsonl")]);
+    assert!(!missing.status.success());
+    assert_eq!(String::from_utf8_lossy(&missing.stderr).trim().lines().count(), 1, "one clear line");
+}
+
+#[test]
+fn search_contract_over_http() {
+    let (_dir, server) = served_fixture();
+
+    let health = server.json("/healthz");
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["documents"], 11);
+
+    // Words: compounds and inflections of batterifabrik.
+    let response = search(&server, "q=batterifabrik");
+    let found = ids(&response);
+    for id in ["t-1493-1", "t-1493-2"] {
+        assert!(found.contains(&id.to_string()), "{id} in {found:?}");
+    }
+    assert_eq!(response["total"].as_u64().unwrap() as usize, found.len());
+    let first = &response["hits"][0];
+    for field in [
+        "id",
+        "kind",
+        "kommun_kod",
+        "kommun",
+        "organ",
+        "diarienummer",
+        "title",
+        "snippet",
+        "date",
+        "publish_from",
+        "publish_to",
+        "url",
+        "score",
+    ] {
+        assert!(first.get(field).is_some(), "hit has {field}: {first}");
+    }
+    assert!(
+        response["hits"].as_array().unwrap().iter().any(|h| h["snippet"].as_str().unwrap().contains("<mark>")),
+        "{response}"
+    );
+    assert!(response["took_ms"].is_u64());
+
+    // Facets with counts and labels.
+    let facets = &response["facets"];
+    let mariestad =
+        facets["kommun"].as_array().unwrap().iter().find(|f| f["value"] == "1493").expect("Mariestad facet");
+    assert_eq!(mariestad["label"], "Mariestad");
+    assert!(mariestad["count"].as_u64().unwrap() >= 2);
+    for facet in ["kommun", "kind", "organ", "year"] {
+        let values = facets[facet].as_array().unwrap();
+        let sum: u64 = values.iter().map(|v| v["count"].as_u64().unwrap()).sum();
+        assert!(!values.is_empty(), "{facet}");
+        if facet != "organ" {
+            assert_eq!(sum, response["total"].as_u64().unwrap(), "{facet} counts add up");
+        }
+    }
+
+    // Filters.
+    assert_eq!(ids(&search(&server, "q=batterifabrik&kommun=1480")), ["t-1480-1"]);
+    assert!(ids(&search(&server, "q=batterifabrik&kommun=1480&kommun=1493")).len() >= 3);
+    let in_lan = ids(&search(&server, "q=batteri&lan=14"));
+    assert!(in_lan.contains(&"t-14-1".to_string()), "the region is in its län: {in_lan:?}");
+    assert!(!in_lan.iter().any(|id| id.starts_with("t-2482")));
+    assert_eq!(ids(&search(&server, "q=batterifabrik&kind=anslag")), Vec::<String>::new());
+    assert_eq!(ids(&search(&server, "kind=anslag&kommun=1493")), ["t-1493-3"]);
+    assert_eq!(ids(&search(&server, &format!("organ={}", encode("Utbildningsnämnden")))), ["t-0180-1"]);
+    let dated = ids(&search(&server, "from=2023-06-01&to=2023-06-30"));
+    assert_eq!(dated.len(), 2, "{dated:?}");
+
+    // Sorting.
+    let newest = search(&server, "sort=date_desc&limit=100");
+    let dates: Vec<&str> = newest["hits"].as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    let oldest = search(&server, "sort=date_asc&limit=1");
+    assert_eq!(oldest["hits"][0]["date"], "2020-11-11");
+
+    // Paging: walk every page with the cursor; no duplicates, nothing missing.
+    let mut seen = Vec::new();
+    let mut query = "sort=date_desc&limit=5".to_string();
+    loop {
+        let page = search(&server, &query);
+        assert_eq!(page["total"], 11);
+        seen.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => query = format!("sort=date_desc&limit=5&cursor={}", encode(cursor)),
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (11, 11));
+}
+
+#[test]
+fn query_language() {
+    let (_dir, server) = served_fixture();
+    // A diarienummer typed any way puts that case first.
+    for typed in ["KS 2023/412", "Dnr KS 2023/412", "ks2023.412", "ks 2023-412", "KS 2023/0412"] {
+        let found = ids(&search(&server, &format!("q={}", encode(typed))));
+        assert_eq!(found.first().map(String::as_str), Some("t-1493-1"), "{typed}: the case itself first");
+        assert!(found.iter().take(3).all(|id| id.starts_with("t-1493-")), "{typed}: {found:?}");
+        assert_eq!(found.len(), 3, "{typed}: {found:?}");
+    }
+    assert_eq!(ids(&search(&server, &format!("q={}", encode("SBN 2021-512"))))[0], "t-2482-1");
+
+    // Phrases, exclusion, OR.
+    let phrase = ids(&search(&server, &format!("q={}", encode("\"gång- och cykelväg\""))));
+    assert_eq!(phrase, ["t-0180-2"]);
+    let excluded = ids(&search(&server, &format!("q={}", encode("batterifabrik -markanvisningsavtal"))));
+    assert!(!excluded.contains(&"t-1493-2".to_string()) && !excluded.contains(&"t-1493-1".to_string()), "{excluded:?}");
+    let either = ids(&search(&server, &format!("q={}", encode("förskola OR äldreboende"))));
+    assert!(either.contains(&"t-0180-1".to_string()) && either.contains(&"t-1490-1".to_string()), "{either:?}");
+    // All words must match.
+    assert_eq!(ids(&search(&server, &format!("q={}", encode("batterifabrik torslanda")))), ["t-1480-1"]);
+
+    // Malformed syntax is searched, never a 500.
+    for hostile in
+        ["\"unclosed", "((( fabrik", "OR", "-", "\"\"", ")(", "*", "AND OR NOT", "fabrik\u{0}", "'; DROP TABLE"]
+    {
+        let response = server.get(&format!("/api/v1/search?q={}", encode(hostile)));
+        assert_eq!(response.status, 200, "{hostile}: {}", response.body);
+    }
+}
+
+#[test]
+fn errors_are_json_and_name_the_parameter() {
+    let (_dir, server) = served_fixture();
+    for query in [
+        "limit=0",
+        "limit=abc",
+        "kommun=9999",
+        "lan=99",
+        "kind=beslut",
+        "from=2023-02-30",
+        "sort=random",
+        "cursor=nope",
+        "colour=red",
+    ] {
+        let response = server.get(&format!("/api/v1/search?{query}"));
+        assert_eq!(response.status, 400, "{query}");
+        let body: Value = serde_json::from_str(&response.body).unwrap();
+        assert_eq!(body["error"]["code"], "invalid_parameter", "{query}");
+        let parameter = query.split('=').next().unwrap();
+        assert!(body["error"]["message"].as_str().unwrap().contains(parameter), "{query}: {body}");
+    }
+    let missing = server.get("/api/v1/documents/does-not-exist");
+    assert_eq!(missing.status, 404);
+    let body: Value = serde_json::from_str(&missing.body).unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+    assert_eq!(server.get("/no/such/route").status, 404);
+}
+
+#[test]
+fn documents_by_id_and_escaping() {
+    let (_dir, server) = served_fixture();
+    let document = server.json("/api/v1/documents/t-1493-3");
+    assert_eq!(document["kommun"], "Mariestad");
+    assert_eq!(document["publish_to"], "2023-07-07");
+    assert_eq!(document["last_day_of_appeal"], "2023-07-07");
+    let filled = server.json("/api/v1/documents/t-1480-1");
+    assert_eq!(filled["kommun"], "Göteborg", "the name comes from the registry");
+
+    // Source text is returned as data; snippets are HTML with the text escaped.
+    let hostile = search(&server, "q=fabriken&kommun=0114");
+    assert_eq!(hostile["hits"][0]["title"], "<script>alert(1)</script> Fabrik");
+    let snippet = hostile["hits"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("&lt;b&gt;taggar&lt;/b&gt; &amp; tecken"), "{snippet}");
+    assert!(snippet.contains("<mark>fabriken</mark>"), "{snippet}");
+}
+
+#[test]
+fn graceful_shutdown_on_sigterm() {
+    let (_dir, server) = served_fixture();
+    assert_eq!(server.get("/healthz").status, 200);
+    let status = server.stop();
+    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+}

@@ -1,0 +1,161 @@
+//! Shared harness for the end-to-end tests: run the real `namndsok` binary, serve on a free
+//! loopback port, talk HTTP/1.1 to it over a plain TCP socket.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_namndsok")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Runs `namndsok import --index DIR FILES…`.
+pub fn import(index: &Path, files: &[&Path]) -> Output {
+    let mut command = Command::new(binary());
+    command.arg("import").arg("--index").arg(index);
+    for file in files {
+        command.arg(file);
+    }
+    command.output().expect("namndsok runs")
+}
+
+/// A running `namndsok serve`, stopped (SIGTERM, then kill) on drop.
+pub struct Server {
+    child: Child,
+    pub address: String,
+}
+
+impl Server {
+    pub fn start(index: &Path) -> Server {
+        let mut child = Command::new(binary())
+            .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+            .arg(index)
+            .env("NAMNDSOK_LOG", "info")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("namndsok serve starts");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !sent {
+                    if let Some(start) = line.find("listening on http://") {
+                        let address = line[start + "listening on http://".len()..]
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or("")
+                            .to_string();
+                        let _ = sender.send(address);
+                        sent = true;
+                    }
+                }
+            }
+        });
+        let address = receiver.recv_timeout(Duration::from_secs(60)).expect("the server reports its address");
+        Server { child, address }
+    }
+
+    pub fn get(&self, path_and_query: &str) -> Response {
+        get(&self.address, path_and_query)
+    }
+
+    pub fn json(&self, path_and_query: &str) -> serde_json::Value {
+        let response = self.get(path_and_query);
+        assert_eq!(response.status, 200, "{path_and_query}: {}", response.body);
+        serde_json::from_str(&response.body).expect("JSON body")
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A minimal HTTP/1.1 GET (Connection: close; identity or chunked body).
+pub fn get(address: &str, path_and_query: &str) -> Response {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET {path_and_query} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut body = raw[split + 4..].to_vec();
+    let mut lines = head.lines();
+    let status: u16 =
+        lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).expect("status");
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))).collect();
+    if headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
+        body = dechunk(&body);
+    }
+    Response { status, headers, body: String::from_utf8(body).expect("UTF-8 body") }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") else { break };
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[line_end + 2..line_end + 2 + size]);
+        data = &data[line_end + 2 + size + 2..];
+    }
+    out
+}
+
+/// Percent-encodes a query parameter value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The ids of a search response's hits.
+pub fn ids(response: &serde_json::Value) -> Vec<String> {
+    response["hits"].as_array().expect("hits").iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+}
