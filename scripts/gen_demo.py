@@ -113,6 +113,9 @@ REGION_DOMAINS = {
     "23": "www.regionjh.se", "24": "www.regionvasterbotten.se", "25": "www.norrbotten.se",
 }
 
+# Places used in region documents when the län has a single kommun.
+REGION_PLACES = {"09": ["Visby", "Hemse", "Slite", "Klintehamn", "Roma"]}
+
 # Larger kommuner get more documents (extra documents before scaling; the rest get 0–10).
 BIG_KOMMUNER = {
     "0180": 260, "1480": 220, "1280": 170, "0380": 130, "0580": 90, "1880": 90, "1980": 90,
@@ -534,7 +537,7 @@ TOPICS = [
               ["Årets resultat uppgick till {belopp}.",
                "Årsredovisningen visar att det finansiella målet om ett resultat på minst två procent har uppnåtts.",
                "Balanskravsresultatet är positivt.",
-               "Nämndernas sammanlagda budgetavvikelse uppgår till {belopp2}."],
+               "Nämndernas sammanlagda budgetavvikelse uppgår till {belopp3}."],
               ["godkänna årsredovisningen för {ar0}"])]),
     dict(k="delarsrapport", s="b", r=["KS"], d=["KS", "KF"], w=1,
          b=["Flera nämnder prognostiserar underskott, främst inom individ- och familjeomsorgen."],
@@ -1089,8 +1092,8 @@ TOPICS = [
 
 # Compatible second clauses ("... beslutar att <topic clause> samt att <extra clause>").
 EXTRA_CLAUSES = ["förklara paragrafen omedelbart justerad", "uppdra åt {forv} att verkställa beslutet",
-                 "uppdra åt {forv} att återrapportera till nämnden under {ar1}",
-                 "beslutet ska gälla från och med den 1 januari {ar1}"]
+                 "uppdra åt {forv} att återrapportera senast i december {ar1}",
+                 "beslutet gäller omedelbart"]
 
 # Protocol items that have no diarienummer.
 PROCEDURAL = [
@@ -1505,8 +1508,15 @@ class Entity:
         self.is_region = is_region
         self.organs: dict[str, str] = {}
         self.forv: dict[str, str] = {}
-        self.kommuner_in_lan: list[str] = []
-        self.region_name = ""
+        self.kommuner_in_lan: list[str] = []   # regions: names of the län's kommuner
+        self.region_name = ""                  # the region of the organisation's län
+        # Set by configure():
+        self.domain = ""                       # www.mariestad.se
+        self.org = ""                          # "Mariestads kommun", "Region Skåne"
+        self.hm = self.hms = ""                # "kommunen"/"kommunens", "regionen"/"regionens"
+        self.kf = self.ks = ""                 # "kommunfullmäktige", "kommunstyrelsen"
+        self.dnr_style: tuple = DNR_STYLES[0]
+        self.arende_source = self.protokoll_source = self.anslag_source = ""
 
     def organ(self, role: str) -> str:
         return self.organs.get(role) or self.organs["KS"]
@@ -1617,6 +1627,8 @@ def allocate_quotas(entities: list[Entity], rng: random.Random) -> dict[str, int
 # ---------------------------------------------------------------------------------------
 
 class Case:
+    """One matter with one diarienummer (or none) and the documents it produces."""
+
     def __init__(self, entity: Entity):
         self.entity = entity
         self.key = ""              # special cases only
@@ -1651,8 +1663,15 @@ class Case:
         self.office_sentence = 0
 
 
+def compound(head: str, tail: str) -> str:
+    """Joins a compound the Swedish way: Tall + lunden → Tallunden (no triple consonant)."""
+    if len(head) > 1 and head[-1] == head[-2] == tail[0]:
+        head = head[:-1]
+    return head + tail
+
+
 def random_area(rng: random.Random) -> str:
-    return rng.choice(AREA_HEADS) + rng.choice(AREA_TAILS)
+    return compound(rng.choice(AREA_HEADS), rng.choice(AREA_TAILS))
 
 
 def random_property(rng: random.Random) -> str:
@@ -1672,7 +1691,7 @@ def case_context(entity: Entity, rng: random.Random, reg: dt.date, role: str) ->
     year = reg.year
     area, area2 = random_area(rng), random_area(rng)
     if entity.is_region:
-        kin, kin2 = rng.sample(entity.kommuner_in_lan, 2) if len(entity.kommuner_in_lan) > 1 else (entity.kommuner_in_lan[0],) * 2
+        kin, kin2 = rng.sample(REGION_PLACES.get(entity.code, entity.kommuner_in_lan), 2)
     else:
         kin = kin2 = entity.name
     party, party_short = rng.choice(PARTIES)
@@ -1685,11 +1704,12 @@ def case_context(entity: Entity, rng: random.Random, reg: dt.date, role: str) ->
         "forv": entity.office(role), "organ": organ, "Organ": organ, "organ_l": lower_first(organ),
         "Organ_gen": genitive(organ),
         "omr": area, "omr_gen": genitive(area), "omr2": area2,
-        "fast": random_property(rng), "gata": rng.choice(AREA_HEADS) + rng.choice(STREET_TAILS),
+        "fast": random_property(rng), "gata": compound(rng.choice(AREA_HEADS), rng.choice(STREET_TAILS)),
         "bolag": random_company(rng),
         "ar": year, "ar0": year - 1, "ar1": year + 1, "ar2": year + 2, "ar3": year + 3,
         "belopp": f"{decimal(rng.randint(8, 950) / 10)} miljoner kronor",
         "belopp2": f"{rng.randint(12, 99) * 10} miljoner kronor",
+        "belopp3": f"{decimal(rng.randint(5, 250) / 10)} miljoner kronor",
         "tkr": thousands(rng.randint(5, 120) * 1000), "kr": thousands(rng.randint(900, 1600)),
         "kr_small": rng.randint(15, 95), "antal": rng.randint(12, 95), "antal2": rng.randint(40, 400),
         "antal_small": rng.choice(["två", "tre", "fyra", "fem", "sex", "sju"]),

@@ -38,8 +38,10 @@ const MAX_WORD_CHARS: usize = 48;
 pub struct Lexicon {
     /// Forms that may begin or sit inside a compound → their lemma (`fabriks` → `fabrik`).
     parts: HashMap<Box<str>, Box<str>>,
-    /// Every form (lemma and inflections) that may end a compound.
-    heads: HashSet<Box<str>>,
+    /// Every form (lemma and inflections) that may end a compound → its lemma, as an index
+    /// into `head_lemmas`.
+    heads: HashMap<Box<str>, u32>,
+    head_lemmas: Vec<Box<str>>,
     /// Known simple words of the language (any part of speech, base forms).
     words: HashSet<Box<str>>,
     /// Words never split: names such as `mariestad` (not `marie` + `stad`).
@@ -81,9 +83,12 @@ impl Lexicon {
             if lemma.is_empty() {
                 continue;
             }
-            lexicon.heads.insert(lemma.into());
+            let lemma_index = lexicon.head_lemmas.len() as u32;
+            lexicon.head_lemmas.push(lemma.into());
+            // A base form always maps to itself; an inflected form keeps the first lemma listed.
+            lexicon.heads.insert(lemma.into(), lemma_index);
             for form in columns.next().unwrap_or("").split(',').map(str::trim).filter(|f| !f.is_empty()) {
-                lexicon.heads.insert(form.into());
+                lexicon.heads.entry(form.into()).or_insert(lemma_index);
             }
         }
         for line in words_txt.lines() {
@@ -118,7 +123,28 @@ impl Lexicon {
 
     /// Whether a form may end a compound (as lemma or inflected form).
     pub fn is_head(&self, form: &str) -> bool {
-        self.heads.contains(form) || self.heads.contains(strip_genitive(form))
+        self.heads.contains_key(form) || self.heads.contains_key(strip_genitive(form))
+    }
+
+    /// The lemma of a form that may end a compound (`platsen` → `plats`, `fabrikens` → `fabrik`).
+    pub fn head_lemma(&self, form: &str) -> Option<&str> {
+        let index = self.heads.get(form).or_else(|| self.heads.get(strip_genitive(form)))?;
+        Some(&self.head_lemmas[*index as usize])
+    }
+
+    /// Lemmatises a word through its head: `flygplatsen` → `flygplats`, `förskolans` →
+    /// `förskola`. `None` when the word (or its last part) is not a known inflected form.
+    pub fn lemmatise(&self, word: &str) -> Option<String> {
+        if let Some(lemma) = self.head_lemma(word) {
+            return Some(lemma.to_string());
+        }
+        if self.protected.contains(word) || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let segments = self.best_split(word)?;
+        let &(head_start, _) = segments.last()?;
+        let lemma = self.head_lemma(&word[head_start..])?;
+        Some(format!("{}{lemma}", &word[..head_start]))
     }
 
     /// The lemma of a leading part (`fabriks` → `fabrik`).

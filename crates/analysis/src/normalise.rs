@@ -1,5 +1,9 @@
 //! Light, lexicon-checked normalisation of Swedish inflections that Snowball leaves alone.
 //!
+//! The lexicon's inflection table comes first: every form of a noun, also as the last part of
+//! a compound (`flygplatsen` → `flygplats`), becomes its lemma, so Snowball sees one form per
+//! word — left alone, Snowball stems `flygplats` to `flygplat` but `flygplatsen` to `flygplats`.
+//!
 //! Snowball merges `beslutet → beslut` but not the `-an`/`-et` definite forms of many nouns
 //! (`förskolan`, `ärendet`, `protokollet`, `samhället`), nor the genitive `-s` after a vowel
 //! (`Luleås`, `Gävles`). This rule strips such an ending only when what remains is a known word
@@ -35,10 +39,18 @@ impl SwedishNormaliser {
         SwedishNormaliser { lexicon }
     }
 
-    /// The normalised form of a lowercase word.
-    pub fn normalise<'a>(&self, word: &'a str) -> &'a str {
-        if word.chars().count() < MIN_CHARS || self.lexicon.is_word(word) {
-            return word;
+    /// The normalised form of a lowercase word: the lemma when the lexicon knows the word or
+    /// its last compound part as an inflected noun form, else the word with a definite or
+    /// genitive ending stripped when that leaves a known word.
+    pub fn normalise<'a>(&self, word: &'a str) -> std::borrow::Cow<'a, str> {
+        if word.chars().count() < MIN_CHARS {
+            return word.into();
+        }
+        if let Some(lemma) = self.lexicon.lemmatise(word) {
+            return lemma.into();
+        }
+        if self.lexicon.is_word(word) {
+            return word.into();
         }
         for &(ending, strip) in ENDINGS {
             if !word.ends_with(ending) {
@@ -46,10 +58,10 @@ impl SwedishNormaliser {
             }
             let candidate = &word[..word.len() - strip];
             if candidate.chars().count() >= 3 && self.lexicon.is_word(candidate) {
-                return candidate;
+                return candidate.into();
             }
         }
-        word
+        word.into()
     }
 }
 
@@ -59,6 +71,7 @@ impl TokenRule for SwedishNormaliser {
     }
 
     fn apply(&self, token: &Token, out: &mut Vec<Token>) {
-        out.push(with_text(token, self.normalise(&token.text)));
+        let normalised = self.normalise(&token.text).into_owned();
+        out.push(with_text(token, normalised));
     }
 }

@@ -79,6 +79,7 @@ pub struct RankingConfig {
     pub case_number: f32,
     pub case_reference: f32,
     pub phrase: f32,
+    pub place_name: f32,
     pub recency: f32,
     pub fuzzy_below: usize,
 }

@@ -97,6 +97,10 @@ pub struct SearchIndex {
     pub(crate) analyzers: QueryAnalyzers,
     pub(crate) resources: Arc<Resources>,
     pub(crate) synonyms: Synonyms,
+    /// The same groups keyed by their ASCII-folded form, for words typed without å/ä/ö.
+    pub(crate) synonyms_folded: Synonyms,
+    /// One-word kommun names (and their ASCII-folded forms), lowercase → kommunkoder.
+    pub(crate) place_names: HashMap<String, Vec<String>>,
     pub(crate) registry: &'static Registry,
     fingerprint: String,
     all_analyzers: std::collections::BTreeMap<String, TextAnalyzer>,
@@ -173,6 +177,24 @@ impl SearchIndex {
             namndsok_analysis::token_texts(&mut key_analyzer, term).join(" ")
         })
         .map_err(|e| IndexError::Config(e.to_string()))?;
+        let mut fold_analyzer = analyzers.sv.clone();
+        let synonyms_folded = Synonyms::parse(resources.files.get("sv/synonyms.txt"), |term| {
+            namndsok_analysis::AsciiFold::fold(&namndsok_analysis::token_texts(&mut fold_analyzer, term).join(" "))
+        })
+        .map_err(|e| IndexError::Config(e.to_string()))?;
+        let mut place_names: HashMap<String, Vec<String>> = HashMap::new();
+        for organisation in Registry::global().kommuner() {
+            let name = organisation.name.to_lowercase();
+            if name.contains(' ') {
+                continue;
+            }
+            for key in [name.clone(), namndsok_analysis::AsciiFold::fold(&name)] {
+                let codes = place_names.entry(key).or_default();
+                if !codes.contains(&organisation.code) {
+                    codes.push(organisation.code.clone());
+                }
+            }
+        }
         // Read-after-write: reloads happen right after our own commits, not on a timer.
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex {
@@ -184,6 +206,8 @@ impl SearchIndex {
             analyzers,
             resources,
             synonyms,
+            synonyms_folded,
+            place_names,
             registry: Registry::global(),
             fingerprint,
             all_analyzers: built,
@@ -326,6 +350,8 @@ impl SearchIndex {
                 FieldSource::CaseNumber => {
                     if let Some(case) = document.case_number() {
                         add_case_keys(&mut out, field, &case);
+                        let spelled = document.diarienummer.as_deref().unwrap_or_default();
+                        out.add_text(field, namndsok_model::CaseNumber::spelling_key(spelled));
                     }
                 }
                 FieldSource::CaseReferences => {

@@ -31,6 +31,8 @@ pub struct ParsedQuery {
     pub excluded: Vec<Clause>,
     /// Diarienummer found in the query.
     pub case_numbers: Vec<CaseNumber>,
+    /// How each of `case_numbers` was spelled ([`CaseNumber::spelling_key`]).
+    pub case_spellings: Vec<String>,
 }
 
 impl ParsedQuery {
@@ -53,10 +55,12 @@ pub fn parse(query: &str) -> ParsedQuery {
     // A whole query that is one diarienummer (`Dnr KS 2023/412`).
     if let Some(case) = CaseNumber::parse(&rest) {
         parsed.case_numbers.push(case);
+        parsed.case_spellings.push(CaseNumber::spelling_key(&rest));
         return parsed;
     }
     // Diarienummer inside a longer query: taken out, the rest is parsed as words.
     for (range, case) in CaseNumber::find_in_query(query).into_iter().rev() {
+        parsed.case_spellings.insert(0, CaseNumber::spelling_key(&rest[range.clone()]));
         rest.replace_range(range, " ");
         parsed.case_numbers.insert(0, case);
     }

@@ -11,9 +11,17 @@
 //! 5. only when all of that finds fewer than `fuzzy_below` hits: the word within one or two
 //!    edits (`medborgarförlsag`).
 //!
+//! A one-word kommun name (`Bodens`, `angelholm`) also matches that kommun's documents, since a
+//! document about Boden rarely says "Boden". Typo tolerance also applies to a word the index
+//! does not contain at all.
+//!
 //! The ways are combined with a disjunction-max, so a document is scored by its best way of
-//! matching a word, not by how many ways it matches. All words must match; only when that finds
-//! nothing does the search relax to "most words" and say so (`relaxed`). A query that is a
+//! matching a word, not by how many ways it matches.
+//!
+//! Words are matched in tiers: documents that match every word come first (`matched_all`
+//! counts them), then documents that match most of the words (at least half), each tier ranked
+//! by relevance. A tier adds [`TIER`] to the score, which is taken off again before scores are
+//! shown. Sorting by date uses only the first tier: every word must match. A query that is a
 //! diarienummer matches that case's documents, the case's own first.
 
 use std::ops::Bound;
@@ -77,8 +85,8 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     pub facets: Facets,
     pub next_cursor: Option<String>,
-    /// True when no document matched every word and the hits match only some of them.
-    pub relaxed: bool,
+    /// How many of `total` match every word (the rest match most of them).
+    pub matched_all: usize,
     /// True when the hits include typo-tolerant matches.
     pub fuzzy: bool,
 }
@@ -87,11 +95,20 @@ pub struct SearchResponse {
 const MAX_ORGAN_FACETS: usize = 30;
 const SNIPPET_CHARS: usize = 220;
 
+/// Score added per matched query word, so documents matching more words rank above any
+/// relevance difference (BM25 scores stay far below this).
+pub const TIER: f32 = 10_000.0;
+
+/// Score for an exact phrase match within a quoted clause (below [`TIER`]).
+const PHRASE_TIER: f32 = 1_000.0;
+
 /// How a text query is assembled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Mode {
+    /// Typo tolerance for every word (not only for words the index lacks).
     fuzzy: bool,
-    relaxed: bool,
+    /// Every word must match (no lower tiers).
+    strict: bool,
 }
 
 impl SearchIndex {
@@ -103,20 +120,15 @@ impl SearchIndex {
         let filters = self.filter_queries(request);
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
 
-        let mut mode = Mode { fuzzy: false, relaxed: false };
-        let mut text_query = self.text_query(&parsed, mode);
-        let mut total = searcher.search(&self.combine(text_query.box_clone(), &filters), &Count)?;
         let has_words = !parsed.required.is_empty();
-        if has_words && total < self.schema_config.ranking.fuzzy_below {
+        let mut mode = Mode { fuzzy: false, strict: true };
+        let mut matched_all = searcher.search(&self.combine(self.text_query(&searcher, &parsed, mode), &filters), &Count)?;
+        if has_words && matched_all < self.schema_config.ranking.fuzzy_below {
             mode.fuzzy = true;
-            text_query = self.text_query(&parsed, mode);
-            total = searcher.search(&self.combine(text_query.box_clone(), &filters), &Count)?;
+            matched_all = searcher.search(&self.combine(self.text_query(&searcher, &parsed, mode), &filters), &Count)?;
         }
-        if total == 0 && parsed.required.len() > 1 {
-            mode.relaxed = true;
-            text_query = self.text_query(&parsed, mode);
-        }
-        let query = self.combine(text_query, &filters);
+        mode.strict = sort != Sort::Relevance;
+        let query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
 
         let (total, counts, page) = self.collect(&searcher, query.as_ref(), request, sort)?;
         let snippets = self.snippet_generator(&searcher, &parsed)?;
@@ -131,7 +143,7 @@ impl SearchIndex {
             hits,
             facets: self.facets(counts),
             next_cursor: request.next_cursor(total),
-            relaxed: mode.relaxed,
+            matched_all,
             fuzzy: mode.fuzzy,
         })
     }
@@ -153,10 +165,13 @@ impl SearchIndex {
                     let dates = segment.fast_fields().u64("date").ok();
                     move |doc, score: Score| {
                         let date = dates.as_ref().and_then(|column| column.first(doc)).unwrap_or(0);
-                        score * (1.0 + recency * freshness(date, today))
+                        let tiers = (score / TIER).floor() * TIER;
+                        tiers + (score - tiers) * (1.0 + recency * freshness(date, today))
                     }
                 });
-                searcher.search(query, &(Count, FacetCollector, ranked))?
+                let (total, counts, page) = searcher.search(query, &(Count, FacetCollector, ranked))?;
+                let page = page.into_iter().map(|(score, address)| (score - (score / TIER).floor() * TIER, address)).collect();
+                (total, counts, page)
             }
             Sort::DateDesc | Sort::DateAsc => {
                 let order = if sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
@@ -212,39 +227,50 @@ impl SearchIndex {
     }
 
     /// The scoring part of the search.
-    fn text_query(&self, parsed: &ParsedQuery, mode: Mode) -> Box<dyn Query> {
+    fn text_query(&self, searcher: &Searcher, parsed: &ParsedQuery, mode: Mode) -> Box<dyn Query> {
         let ranking = &self.schema_config.ranking;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let required = if mode.relaxed { Occur::Should } else { Occur::Must };
 
-        for case in &parsed.case_numbers {
-            clauses.push((required, self.case_number_query(case)));
+        for (index, case) in parsed.case_numbers.iter().enumerate() {
+            let spelling = parsed.case_spellings.get(index).map(String::as_str);
+            clauses.push((Occur::Must, self.case_number_query(case, spelling)));
         }
-        for clause in self.group_synonym_phrases(&parsed.required) {
-            if let Some(query) = self.clause_query(&clause, mode) {
-                clauses.push((required, query));
+        let words: Vec<Box<dyn Query>> = self
+            .group_synonym_phrases(&parsed.required)
+            .iter()
+            .filter_map(|clause| self.clause_query(searcher, clause, mode))
+            .collect();
+        if mode.strict || words.len() <= 1 {
+            clauses.extend(words.into_iter().map(|query| (Occur::Must, query)));
+        } else {
+            // Tiers: each matched word adds TIER; at least half of the words must match.
+            let minimum = words.len().div_ceil(2);
+            let mut tiered: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for query in words {
+                tiered.push((Occur::Should, Box::new(ConstScoreQuery::new(query.box_clone(), TIER))));
+                tiered.push((Occur::Should, query));
             }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(tiered, minimum * 2))));
         }
         // Proximity: all the words next to each other, in order, score extra.
-        let words: Vec<&str> = parsed
+        let plain: Vec<&str> = parsed
             .required
             .iter()
             .filter_map(|c| if let Clause::Word(w) = c { Some(w.as_str()) } else { None })
             .collect();
-        if words.len() >= 2 {
-            if let Some(phrase) = self.phrase_query(&words.join(" "), 2) {
+        if plain.len() >= 2 {
+            if let Some(phrase) = self.phrase_query(&plain.join(" "), 2) {
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, ranking.phrase))));
             }
         }
-        let has_positive =
-            clauses.iter().any(|(occur, _)| *occur != Occur::Should) || (mode.relaxed && !clauses.is_empty());
+        let has_positive = clauses.iter().any(|(occur, _)| *occur == Occur::Must);
         for clause in &parsed.excluded {
             if let Some(query) = self.exact_clause_query(clause) {
                 clauses.push((Occur::MustNot, query));
             }
         }
         if !has_positive {
-            if parsed.required.is_empty() && parsed.case_numbers.is_empty() {
+            if parsed.is_empty() {
                 clauses.push((Occur::Must, Box::new(AllQuery)));
             } else {
                 // Words that analyse to nothing (only stop words): nothing matches.
@@ -254,7 +280,7 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    fn case_number_query(&self, case: &CaseNumber) -> Box<dyn Query> {
+    fn case_number_query(&self, case: &CaseNumber, spelling: Option<&str>) -> Box<dyn Query> {
         let ranking = &self.schema_config.ranking;
         let key = case.key();
         let term = |field: &str| -> Box<dyn Query> {
@@ -269,10 +295,16 @@ impl SearchIndex {
             Term::from_field_text(self.fields.get("kind"), namndsok_model::Kind::Arende.as_str()),
             IndexRecordOption::Basic,
         ));
-        Box::new(BooleanQuery::new(vec![
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, matches),
             (Occur::Should, Box::new(ConstScoreQuery::new(is_case, ranking.case_reference))),
-        ]))
+        ];
+        // Spelled exactly as the kommun spells it: a tie-breaker between kommuner.
+        if let Some(spelling) = spelling {
+            let spelled = TermQuery::new(Term::from_field_text(self.fields.get("dnr"), spelling), IndexRecordOption::Basic);
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(spelled), ranking.case_reference / 2.0))));
+        }
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// Runs of words that form a multi-word synonym term (`särskilt boende`) become one clause
@@ -300,21 +332,42 @@ impl SearchIndex {
         out
     }
 
-    fn clause_query(&self, clause: &Clause, mode: Mode) -> Option<Box<dyn Query>> {
+    fn clause_query(&self, searcher: &Searcher, clause: &Clause, mode: Mode) -> Option<Box<dyn Query>> {
         match clause {
-            Clause::Word(word) => self.word_query(word, mode),
+            Clause::Word(word) => self.word_query(searcher, word, mode),
             Clause::Phrase(words) => {
                 let text = words.join(" ");
                 let stems = self.analyse(&text);
                 let mut ways: Vec<Box<dyn Query>> = Vec::new();
-                match stems.len() {
+                let phrase = match stems.len() {
                     0 => return None,
-                    1 => return self.word_query(&text, mode),
-                    _ => ways.push(self.phrase_query(&text, 0)?),
+                    1 => return self.word_query(searcher, &text, mode),
+                    _ => self.phrase_query(&text, 0)?,
+                };
+                if mode.strict {
+                    ways.push(phrase);
+                } else {
+                    // The exact phrase first, then all its words anywhere, then most of them.
+                    let word_queries: Vec<Box<dyn Query>> =
+                        words.iter().filter_map(|word| self.word_query(searcher, word, mode)).collect();
+                    let minimum = word_queries.len().div_ceil(2);
+                    let all_words = BooleanQuery::new(word_queries.iter().map(|q| (Occur::Must, q.box_clone())).collect());
+                    let most_words = BooleanQuery::with_minimum_required_clauses(
+                        word_queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+                        minimum,
+                    );
+                    ways.push(Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, Box::new(most_words) as Box<dyn Query>),
+                        (Occur::Should, Box::new(ConstScoreQuery::new(phrase, PHRASE_TIER))),
+                        (Occur::Should, Box::new(ConstScoreQuery::new(Box::new(all_words), PHRASE_TIER / 4.0))),
+                    ])));
                 }
                 for synonym in self.synonyms.expansions(&stems.join(" ")) {
                     if let Some(query) = self.term_or_phrase(synonym) {
-                        ways.push(Box::new(BoostQuery::new(query, self.schema_config.ranking.synonym)));
+                        // A synonym of the whole phrase ranks just below the phrase itself.
+                        let boosted: Box<dyn Query> = Box::new(BoostQuery::new(query, self.schema_config.ranking.synonym));
+                        let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(boosted.box_clone(), PHRASE_TIER * 0.8));
+                        ways.push(Box::new(BooleanQuery::new(vec![(Occur::Must, boosted), (Occur::Should, tier)])));
                     }
                 }
                 Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.1)))
@@ -322,7 +375,7 @@ impl SearchIndex {
             Clause::Any(alternatives) => {
                 let queries: Vec<(Occur, Box<dyn Query>)> = alternatives
                     .iter()
-                    .filter_map(|c| self.clause_query(c, mode))
+                    .filter_map(|c| self.clause_query(searcher, c, mode))
                     .map(|q| (Occur::Should, q))
                     .collect();
                 (!queries.is_empty()).then(|| Box::new(BooleanQuery::new(queries)) as Box<dyn Query>)
@@ -347,7 +400,7 @@ impl SearchIndex {
     }
 
     /// Every way one typed word can match; see the module documentation.
-    fn word_query(&self, word: &str, mode: Mode) -> Option<Box<dyn Query>> {
+    fn word_query(&self, searcher: &Searcher, word: &str, mode: Mode) -> Option<Box<dyn Query>> {
         let ranking = &self.schema_config.ranking;
         let stems = self.analyse(word);
         match stems.len() {
@@ -398,10 +451,24 @@ impl SearchIndex {
                 ways.push(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all_parts)), weight)));
             }
         }
-        // 3. Synonyms.
-        for synonym in self.synonyms.expansions(stem) {
+        // 3. Synonyms (looked up folded too, for words typed without å/ä/ö).
+        let mut synonyms: Vec<&String> = self.synonyms.expansions(stem).iter().collect();
+        if lowercase.is_ascii() {
+            synonyms.extend(self.synonyms_folded.expansions(&namndsok_analysis::AsciiFold::fold(stem)));
+        }
+        synonyms.dedup();
+        for synonym in synonyms {
             if let Some(query) = self.term_or_phrase(synonym) {
                 ways.push(Box::new(BoostQuery::new(query, ranking.synonym)));
+            }
+        }
+        // A kommun's name also matches that kommun's documents.
+        let place = lowercase.strip_suffix('s').filter(|rest| self.place_names.contains_key(*rest)).unwrap_or(&lowercase);
+        if let Some(codes) = self.place_names.get(place) {
+            let field = self.fields.get("kommun_kod");
+            for code in codes {
+                let query = TermQuery::new(Term::from_field_text(field, code), IndexRecordOption::Basic);
+                ways.push(Box::new(ConstScoreQuery::new(Box::new(query), ranking.place_name)));
             }
         }
         // 4. Without å/ä/ö.
@@ -414,25 +481,35 @@ impl SearchIndex {
                 ));
             }
         }
-        // 5. Typos.
-        let chars = stem.chars().count();
-        if mode.fuzzy && chars >= 5 && !stem.chars().any(|c| c.is_ascii_digit()) {
-            let distance = if chars >= 8 { 2 } else { 1 };
+        // 5. Typos: for every word when all words together find little, and always for a word
+        // the index does not contain.
+        let typed_chars = lowercase.chars().count();
+        let unknown = || self.document_frequency(searcher, &["title", "body", "title_parts", "body_parts"], stem) == 0;
+        if typed_chars >= 5 && lowercase.chars().all(char::is_alphabetic) && (mode.fuzzy || unknown()) {
+            let distance = if typed_chars >= 8 { 2 } else { 1 };
             let mut fuzzy: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (field, weight) in [
-                ("title", ranking.title),
-                ("body", ranking.body),
-                ("title_fold", ranking.title),
-                ("body_fold", ranking.body),
-            ] {
-                let text =
-                    if field.ends_with("_fold") { namndsok_analysis::AsciiFold::fold(stem) } else { stem.clone() };
-                let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.get(field), &text), distance, true);
-                fuzzy.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * ranking.fuzzy))));
+            let mut bases = vec![lowercase.clone()];
+            if stem != &lowercase {
+                bases.push(stem.clone());
             }
-            ways.push(Box::new(BooleanQuery::new(fuzzy)));
+            for base in &bases {
+                for (field, weight) in [("title", ranking.title), ("body", ranking.body)] {
+                    let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.get(field), base), distance, true);
+                    fuzzy.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * ranking.fuzzy))));
+                }
+            }
+            ways.push(Box::new(DisjunctionMaxQuery::new(fuzzy.into_iter().map(|(_, q)| q).collect())));
         }
         Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.1)))
+    }
+
+    /// Documents containing `text` in any of `fields` (summed over fields; deleted documents
+    /// may be counted until a merge, which is fine for a "does this word exist" check).
+    fn document_frequency(&self, searcher: &Searcher, fields: &[&str], text: &str) -> u64 {
+        fields
+            .iter()
+            .map(|field| searcher.doc_freq(&Term::from_field_text(self.fields.get(field), text)).unwrap_or(0))
+            .sum()
     }
 
     /// One term in several fields, each with its weight, summed.

@@ -170,6 +170,20 @@ impl CaseNumber {
         }
     }
 
+    /// How a diarienummer was spelled, compacted: `Dnr KS2023.145` → `=ks2023.145`. Kommuner
+    /// keep one spelling style, so an exact spelling match is a good tie-breaker between equal
+    /// numbers of different kommuner.
+    pub fn spelling_key(text: &str) -> String {
+        let lower = text.trim().to_lowercase();
+        let without_prefix = ["diarienummer", "diarienr", "dnr"]
+            .iter()
+            .find_map(|prefix| lower.strip_prefix(prefix))
+            .map(|rest| rest.trim_start_matches(['.', ':', ' ']))
+            .unwrap_or(&lower);
+        let compact: String = without_prefix.chars().filter(|c| !c.is_whitespace()).collect();
+        format!("={compact}")
+    }
+
     /// The key without the series (`2023-412`): matches the number in any diarium.
     pub fn key_without_series(&self) -> String {
         format!("{}-{}", self.year, self.number)
