@@ -102,6 +102,9 @@ pub const TIER: f32 = 10_000.0;
 /// Score for an exact phrase match within a quoted clause (below [`TIER`]).
 const PHRASE_TIER: f32 = 1_000.0;
 
+/// Weight of a compound query word matched by only some of its parts, relative to all parts.
+const PARTIAL_PARTS: f32 = 0.2;
+
 /// How a text query is assembled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Mode {
@@ -363,10 +366,10 @@ impl SearchIndex {
                     ])));
                 }
                 for synonym in self.synonyms.expansions(&stems.join(" ")) {
-                    if let Some(query) = self.term_or_phrase(synonym) {
+                    if let Some(query) = self.synonym_query(synonym) {
                         // A synonym of the whole phrase ranks just below the phrase itself.
                         let boosted: Box<dyn Query> = Box::new(BoostQuery::new(query, self.schema_config.ranking.synonym));
-                        let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(boosted.box_clone(), PHRASE_TIER * 0.8));
+                        let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(boosted.box_clone(), PHRASE_TIER));
                         ways.push(Box::new(BooleanQuery::new(vec![(Occur::Must, boosted), (Occur::Should, tier)])));
                     }
                 }
@@ -448,7 +451,15 @@ impl SearchIndex {
                     })
                     .collect();
                 let weight = parts_weight / part_stems.len() as f32;
+                let some_parts: Vec<(Occur, Box<dyn Query>)> =
+                    all_parts.iter().map(|(_, query)| (Occur::Should, query.box_clone())).collect();
                 ways.push(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all_parts)), weight)));
+                // Some of the parts (`skolskjuts` for `skolskjutsupphandling`): well below all of them.
+                if !mode.strict {
+                    let minimum = part_stems.len().div_ceil(2);
+                    let some = BooleanQuery::with_minimum_required_clauses(some_parts, minimum);
+                    ways.push(Box::new(BoostQuery::new(Box::new(some), weight * PARTIAL_PARTS)));
+                }
             }
         }
         // 3. Synonyms (looked up folded too, for words typed without å/ä/ö).
@@ -458,7 +469,7 @@ impl SearchIndex {
         }
         synonyms.dedup();
         for synonym in synonyms {
-            if let Some(query) = self.term_or_phrase(synonym) {
+            if let Some(query) = self.synonym_query(synonym) {
                 ways.push(Box::new(BoostQuery::new(query, ranking.synonym)));
             }
         }
@@ -524,6 +535,26 @@ impl SearchIndex {
             })
             .collect();
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A synonym: one word in the title or body, or as a compound part (`busstrafik` in
+    /// `stadsbusstrafiken`); several words as a phrase.
+    fn synonym_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let ranking = &self.schema_config.ranking;
+        let stems = self.analyse(text);
+        match stems.len() {
+            0 => None,
+            1 => Some(self.fields_query(
+                &[
+                    ("title", ranking.title),
+                    ("body", ranking.body),
+                    ("title_parts", ranking.title * ranking.parts),
+                    ("body_parts", ranking.body * ranking.parts),
+                ],
+                &stems[0],
+            )),
+            _ => self.phrase_query(text, 0),
+        }
     }
 
     /// A single word as an exact term, several as a phrase, in title or body.
