@@ -65,6 +65,12 @@ impl ConfigFiles {
         Ok(ConfigFiles { files })
     }
 
+    /// The same files with one replaced (benchmarks and experiments).
+    pub fn with_file(mut self, path: &'static str, text: impl Into<String>) -> ConfigFiles {
+        self.files.insert(path, text.into());
+        self
+    }
+
     /// The text of one file (`"sv/synonyms.txt"`).
     pub fn get(&self, path: &str) -> &str {
         self.files.get(path).map_or("", String::as_str)

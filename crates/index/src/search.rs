@@ -102,7 +102,10 @@ pub const TIER: f32 = 10_000.0;
 /// Score for an exact phrase match within a quoted clause (below [`TIER`]).
 const PHRASE_TIER: f32 = 1_000.0;
 
-/// Weight of a compound query word matched by only some of its parts, relative to all parts.
+/// What one pass over the matches yields: the total, facet counts, and the page of hits.
+type Collected = (usize, FacetCounts, Vec<(Score, DocAddress)>);
+
+/// Weight of a compound query word matched by its modifier parts only, relative to all parts.
 const PARTIAL_PARTS: f32 = 0.2;
 
 /// How a text query is assembled.
@@ -125,10 +128,12 @@ impl SearchIndex {
 
         let has_words = !parsed.required.is_empty();
         let mut mode = Mode { fuzzy: false, strict: true };
-        let mut matched_all = searcher.search(&self.combine(self.text_query(&searcher, &parsed, mode), &filters), &Count)?;
+        let mut matched_all =
+            searcher.search(&self.combine(self.text_query(&searcher, &parsed, mode), &filters), &Count)?;
         if has_words && matched_all < self.schema_config.ranking.fuzzy_below {
             mode.fuzzy = true;
-            matched_all = searcher.search(&self.combine(self.text_query(&searcher, &parsed, mode), &filters), &Count)?;
+            matched_all =
+                searcher.search(&self.combine(self.text_query(&searcher, &parsed, mode), &filters), &Count)?;
         }
         mode.strict = sort != Sort::Relevance;
         let query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
@@ -158,7 +163,7 @@ impl SearchIndex {
         query: &dyn Query,
         request: &SearchRequest,
         sort: Sort,
-    ) -> Result<(usize, FacetCounts, Vec<(Score, DocAddress)>), IndexError> {
+    ) -> Result<Collected, IndexError> {
         let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
         Ok(match sort {
             Sort::Relevance => {
@@ -173,7 +178,8 @@ impl SearchIndex {
                     }
                 });
                 let (total, counts, page) = searcher.search(query, &(Count, FacetCollector, ranked))?;
-                let page = page.into_iter().map(|(score, address)| (score - (score / TIER).floor() * TIER, address)).collect();
+                let page =
+                    page.into_iter().map(|(score, address)| (score - (score / TIER).floor() * TIER, address)).collect();
                 (total, counts, page)
             }
             Sort::DateDesc | Sort::DateAsc => {
@@ -304,8 +310,10 @@ impl SearchIndex {
         ];
         // Spelled exactly as the kommun spells it: a tie-breaker between kommuner.
         if let Some(spelling) = spelling {
-            let spelled = TermQuery::new(Term::from_field_text(self.fields.get("dnr"), spelling), IndexRecordOption::Basic);
-            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(spelled), ranking.case_reference / 2.0))));
+            let spelled =
+                TermQuery::new(Term::from_field_text(self.fields.get("dnr"), spelling), IndexRecordOption::Basic);
+            clauses
+                .push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(spelled), ranking.case_reference / 2.0))));
         }
         Box::new(BooleanQuery::new(clauses))
     }
@@ -354,7 +362,8 @@ impl SearchIndex {
                     let word_queries: Vec<Box<dyn Query>> =
                         words.iter().filter_map(|word| self.word_query(searcher, word, mode)).collect();
                     let minimum = word_queries.len().div_ceil(2);
-                    let all_words = BooleanQuery::new(word_queries.iter().map(|q| (Occur::Must, q.box_clone())).collect());
+                    let all_words =
+                        BooleanQuery::new(word_queries.iter().map(|q| (Occur::Must, q.box_clone())).collect());
                     let most_words = BooleanQuery::with_minimum_required_clauses(
                         word_queries.into_iter().map(|q| (Occur::Should, q)).collect(),
                         minimum,
@@ -368,7 +377,8 @@ impl SearchIndex {
                 for synonym in self.synonyms.expansions(&stems.join(" ")) {
                     if let Some(query) = self.synonym_query(synonym) {
                         // A synonym of the whole phrase ranks just below the phrase itself.
-                        let boosted: Box<dyn Query> = Box::new(BoostQuery::new(query, self.schema_config.ranking.synonym));
+                        let boosted: Box<dyn Query> =
+                            Box::new(BoostQuery::new(query, self.schema_config.ranking.synonym));
                         let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(boosted.box_clone(), PHRASE_TIER));
                         ways.push(Box::new(BooleanQuery::new(vec![(Occur::Must, boosted), (Occur::Should, tier)])));
                     }
@@ -417,15 +427,18 @@ impl SearchIndex {
 
         // 1. Whole word.
         ways.push(self.fields_query(&[("title", ranking.title), ("body", ranking.body)], stem));
-        // 2a. The word as part of a compound in the document.
+        // 2a. The word as part of a compound in the document. (A zero weight turns a way off.)
         let parts_weight = ranking.parts;
-        ways.push(self.fields_query(
-            &[("title_parts", ranking.title * parts_weight), ("body_parts", ranking.body * parts_weight)],
-            stem,
-        ));
+        if parts_weight > 0.0 {
+            ways.push(self.fields_query(
+                &[("title_parts", ranking.title * parts_weight), ("body_parts", ranking.body * parts_weight)],
+                stem,
+            ));
+        }
         // 2b. The query word's own parts, all of them, anywhere in the document.
         let lowercase = word.to_lowercase();
-        if let Some(parts) = self.resources.lexicon.split_top(&lowercase) {
+        let parts = if parts_weight > 0.0 { self.resources.lexicon.split_top(&lowercase) } else { None };
+        if let Some(parts) = parts {
             let mut part_stems: Vec<String> = Vec::new();
             for part in parts {
                 if let Some(part_stem) = self.analyse(&part).into_iter().next() {
@@ -451,20 +464,26 @@ impl SearchIndex {
                     })
                     .collect();
                 let weight = parts_weight / part_stems.len() as f32;
-                let some_parts: Vec<(Occur, Box<dyn Query>)> =
-                    all_parts.iter().map(|(_, query)| (Occur::Should, query.box_clone())).collect();
+                let modifiers: Vec<(Occur, Box<dyn Query>)> = all_parts[..all_parts.len() - 1]
+                    .iter()
+                    .map(|(_, query)| (Occur::Must, query.box_clone()))
+                    .collect();
                 ways.push(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all_parts)), weight)));
-                // Some of the parts (`skolskjuts` for `skolskjutsupphandling`): well below all of them.
+                // The modifier without the head (`skolskjuts` for `skolskjutsupphandling`,
+                // `batteri` for `batterifabrik`): related, but well below all of them. The head
+                // alone (`fabrik`) is too general to count.
                 if !mode.strict {
-                    let minimum = part_stems.len().div_ceil(2);
-                    let some = BooleanQuery::with_minimum_required_clauses(some_parts, minimum);
-                    ways.push(Box::new(BoostQuery::new(Box::new(some), weight * PARTIAL_PARTS)));
+                    ways.push(Box::new(BoostQuery::new(
+                        Box::new(BooleanQuery::new(modifiers)),
+                        weight * PARTIAL_PARTS,
+                    )));
                 }
             }
         }
         // 3. Synonyms (looked up folded too, for words typed without å/ä/ö).
-        let mut synonyms: Vec<&String> = self.synonyms.expansions(stem).iter().collect();
-        if lowercase.is_ascii() {
+        let mut synonyms: Vec<&String> =
+            if ranking.synonym > 0.0 { self.synonyms.expansions(stem).iter().collect() } else { Vec::new() };
+        if lowercase.is_ascii() && ranking.synonym > 0.0 {
             synonyms.extend(self.synonyms_folded.expansions(&namndsok_analysis::AsciiFold::fold(stem)));
         }
         synonyms.dedup();
@@ -474,8 +493,9 @@ impl SearchIndex {
             }
         }
         // A kommun's name also matches that kommun's documents.
-        let place = lowercase.strip_suffix('s').filter(|rest| self.place_names.contains_key(*rest)).unwrap_or(&lowercase);
-        if let Some(codes) = self.place_names.get(place) {
+        let place =
+            lowercase.strip_suffix('s').filter(|rest| self.place_names.contains_key(*rest)).unwrap_or(&lowercase);
+        if let Some(codes) = self.place_names.get(place).filter(|_| ranking.place_name > 0.0) {
             let field = self.fields.get("kommun_kod");
             for code in codes {
                 let query = TermQuery::new(Term::from_field_text(field, code), IndexRecordOption::Basic);
@@ -483,7 +503,7 @@ impl SearchIndex {
             }
         }
         // 4. Without å/ä/ö.
-        if lowercase.is_ascii() {
+        if lowercase.is_ascii() && ranking.fold > 0.0 {
             let mut fold = self.analyzers.sv_fold.clone();
             if let Some(folded) = namndsok_analysis::token_texts(&mut fold, &lowercase).into_iter().next() {
                 ways.push(self.fields_query(
@@ -496,7 +516,8 @@ impl SearchIndex {
         // the index does not contain.
         let typed_chars = lowercase.chars().count();
         let unknown = || self.document_frequency(searcher, &["title", "body", "title_parts", "body_parts"], stem) == 0;
-        if typed_chars >= 5 && lowercase.chars().all(char::is_alphabetic) && (mode.fuzzy || unknown()) {
+        let typo_tolerant = ranking.fuzzy > 0.0 && typed_chars >= 5 && lowercase.chars().all(char::is_alphabetic);
+        if typo_tolerant && (mode.fuzzy || unknown()) {
             let distance = if typed_chars >= 8 { 2 } else { 1 };
             let mut fuzzy: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut bases = vec![lowercase.clone()];
@@ -505,7 +526,8 @@ impl SearchIndex {
             }
             for base in &bases {
                 for (field, weight) in [("title", ranking.title), ("body", ranking.body)] {
-                    let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.get(field), base), distance, true);
+                    let query =
+                        FuzzyTermQuery::new(Term::from_field_text(self.fields.get(field), base), distance, true);
                     fuzzy.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * ranking.fuzzy))));
                 }
             }

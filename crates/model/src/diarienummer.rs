@@ -147,9 +147,9 @@ impl CaseNumber {
         let mut series = captures.name("series").map(|m| m.as_str());
         if let Some(code) = series {
             let lower = code.to_lowercase();
-            if NOT_SERIES.contains(&lower.as_str()) || lower == "dnr" {
-                series = None;
-            } else if in_prose && !has_dnr && !code.chars().next().is_some_and(char::is_uppercase) {
+            let is_word = NOT_SERIES.contains(&lower.as_str()) || lower == "dnr";
+            let lowercase_in_prose = in_prose && !has_dnr && !code.chars().next().is_some_and(char::is_uppercase);
+            if is_word || lowercase_in_prose {
                 series = None;
             }
         }

@@ -1,0 +1,118 @@
+//! Ranking rules, table by table, on a small in-memory corpus.
+
+use namndsok_analysis::resources::ConfigFiles;
+use namndsok_index::{SearchIndex, SearchRequest};
+use namndsok_model::{Document, Registry};
+
+fn corpus() -> SearchIndex {
+    let index = SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap();
+    let lines = [
+        ("fabriken", "1480", "arende", "Ny fabrik i hamnen", "Fabriken ska tillverka dörrar.", "2024-01-10", None),
+        (
+            "batteri",
+            "1493",
+            "arende",
+            "Batterifabriken på Haggården",
+            "Etableringen av batterifabriken.",
+            "2023-05-02",
+            Some("KS 2023/412"),
+        ),
+        (
+            "battericell",
+            "1480",
+            "protokoll",
+            "Fabrik för battericeller",
+            "Volvos nya fabrik för battericeller.",
+            "2022-03-10",
+            None,
+        ),
+        ("forskola", "0180", "arende", "Ny förskola i Hagastaden", "Förskoleverksamheten växer.", "2024-02-01", None),
+        ("laddplats", "0180", "anslag", "Laddplatser vid stadshuset", "Tio nya laddplatser.", "2024-03-01", None),
+        (
+            "medborgarforslag",
+            "1490",
+            "arende",
+            "Medborgarförslag om hundrastgård",
+            "Förslaget gäller en hundrastgård.",
+            "2021-06-01",
+            None,
+        ),
+        ("boden", "2582", "arende", "Stålverk i Svartbyn", "Detaljplan för stålverket.", "2022-03-21", None),
+        ("far", "1280", "arende", "Far och barn i förskolan", "Text om föräldrar.", "2020-01-01", None),
+        ("far2", "1280", "arende", "Får på bete i naturreservatet", "Fåren betar.", "2020-01-02", None),
+        (
+            "anslag",
+            "1493",
+            "anslag",
+            "Justerat protokoll",
+            "Protokollet för KS 2023/412 är justerat.",
+            "2023-06-16",
+            Some("KS 2023/412"),
+        ),
+    ];
+    let documents: Vec<Document> = lines
+        .iter()
+        .map(|(id, kommun, kind, title, body, date, dnr)| {
+            let json = serde_json::json!({"id": id, "kind": kind, "kommun_kod": kommun, "title": title, "body": body, "date": date, "diarienummer": dnr});
+            Document::from_json_line(&json.to_string(), Registry::global()).unwrap().document
+        })
+        .collect();
+    index.upsert(&documents).unwrap();
+    index
+}
+
+fn ids(index: &SearchIndex, q: &str) -> Vec<String> {
+    index.search(&SearchRequest::query(q)).unwrap().hits.into_iter().map(|h| h.id).collect()
+}
+
+#[test]
+fn every_rule_finds_its_documents() {
+    let index = corpus();
+    // (query, ids that must be found)
+    let table: &[(&str, &[&str])] = &[
+        ("batterifabrik", &["batteri", "battericell"]), // compound + its parts in prose
+        ("batterifabrikens", &["batteri"]),             // genitive
+        ("fabrik", &["fabriken", "batteri", "battericell"]), // part of compounds
+        ("förskola", &["forskola"]),                    // definite form and förskoleverksamheten
+        ("forskola", &["forskola"]),                    // without å/ä/ö
+        ("laddstolpe", &["laddplats"]),                 // synonym
+        ("medborgarförlsag", &["medborgarforslag"]),    // typo
+        ("Bodens stålverk", &["boden"]),                // kommun name + inflection
+        ("ks2023.412", &["batteri", "anslag"]),         // diarienummer
+    ];
+    for (query, expected) in table {
+        let found = ids(&index, query);
+        for id in *expected {
+            assert!(found.contains(&id.to_string()), "{query}: {id} not in {found:?}");
+        }
+    }
+}
+
+#[test]
+fn whole_words_rank_above_parts_and_exact_above_folded() {
+    let index = corpus();
+    let found = ids(&index, "fabrik");
+    let rank = |id: &str| found.iter().position(|f| f == id).unwrap();
+    assert!(
+        rank("batteri") > rank("fabriken") && rank("batteri") > rank("battericell"),
+        "the word itself before compounds containing it: {found:?}"
+    );
+    assert_eq!(ids(&index, "får")[0], "far2");
+    assert!(!ids(&index, "får").contains(&"far".to_string()), "får is not far");
+}
+
+#[test]
+fn a_case_number_puts_the_case_first() {
+    let index = corpus();
+    let found = ids(&index, "Dnr KS 2023/0412");
+    assert_eq!(found, ["batteri", "anslag"]);
+}
+
+#[test]
+fn words_all_match_first_then_most() {
+    let index = corpus();
+    let response = index.search(&SearchRequest::query("fabrik battericeller")).unwrap();
+    assert_eq!(response.hits[0].id, "battericell");
+    assert!(response.matched_all >= 1 && response.matched_all <= response.total);
+    assert_eq!(ids(&index, "xyzzy plugh"), Vec::<String>::new());
+}
