@@ -50,6 +50,10 @@ pub enum FieldSource {
     Body,
     CaseNumber,
     CaseReferences,
+    /// The title in its own language's analysis, for documents not in Swedish.
+    TitleForeign,
+    /// The body in its own language's analysis, for documents not in Swedish.
+    BodyForeign,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,12 +111,14 @@ pub const REQUIRED_FIELDS: &[(&str, FieldType)] = &[
     ("body_parts", FieldType::Text),
     ("title_fold", FieldType::Text),
     ("body_fold", FieldType::Text),
+    ("title_foreign", FieldType::Text),
+    ("body_foreign", FieldType::Text),
     ("dnr", FieldType::Keyword),
     ("dnr_ref", FieldType::Keyword),
 ];
 
 /// Analyzers the query code uses directly.
-pub const REQUIRED_ANALYZERS: &[&str] = &["sv", "sv_parts", "sv_fold", "sv_highlight", "keyword"];
+pub const REQUIRED_ANALYZERS: &[&str] = &["sv", "sv_parts", "sv_fold", "sv_highlight", "keyword", "en", "fi", "de"];
 
 impl SchemaConfig {
     pub fn parse(files: &ConfigFiles) -> Result<(SchemaConfig, AnalyzersConfig), IndexError> {

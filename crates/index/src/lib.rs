@@ -16,6 +16,7 @@
 pub mod config;
 mod facets;
 pub mod import;
+pub mod language;
 pub mod query;
 pub mod request;
 pub mod search;
@@ -214,6 +215,29 @@ impl SearchIndex {
         })
     }
 
+    /// `text` analysed in a foreign language, each token tagged (`en:factori`).
+    fn foreign_tokens(&self, language: &str, text: &str) -> tantivy::tokenizer::PreTokenizedString {
+        let mut tokens = self.analyze(language, text).unwrap_or_default();
+        for token in &mut tokens {
+            token.text = format!("{language}:{}", token.text);
+        }
+        tantivy::tokenizer::PreTokenizedString { text: text.to_string(), tokens }
+    }
+
+    /// A query word's tagged tokens in every foreign language (`en:factori`, `fi:…`).
+    pub(crate) fn foreign_query_tokens(&self, word: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        for language in language::FOREIGN_LANGUAGES {
+            for token in self.analyze(language, word).unwrap_or_default() {
+                let tagged = format!("{language}:{}", token.text);
+                if !tokens.contains(&tagged) {
+                    tokens.push(tagged);
+                }
+            }
+        }
+        tokens
+    }
+
     /// The names of the configured analyzers.
     pub fn analyzer_names(&self) -> Vec<String> {
         self.all_analyzers.keys().cloned().collect()
@@ -325,6 +349,7 @@ impl SearchIndex {
         let mut out = TantivyDocument::default();
         let yyyymmdd = |date: chrono::NaiveDate| date.format("%Y%m%d").to_string().parse::<u64>().unwrap_or(0);
         let lan = self.registry.by_code(&document.kommun_kod).map(|o| o.lan_code.clone()).unwrap_or_default();
+        let language = language::detect(document);
         for (name, field_config) in &self.schema_config.fields {
             let field = self.fields.get(name);
             match field_config.source {
@@ -354,6 +379,15 @@ impl SearchIndex {
                         out.add_text(field, namndsok_model::CaseNumber::spelling_key(spelled));
                     }
                 }
+                FieldSource::TitleForeign | FieldSource::BodyForeign if language != "sv" => {
+                    let text = if field_config.source == FieldSource::TitleForeign {
+                        document.title.as_str()
+                    } else {
+                        document.body.as_deref().unwrap_or("")
+                    };
+                    out.add_field_value(field, &self.foreign_tokens(language, text));
+                }
+                FieldSource::TitleForeign | FieldSource::BodyForeign => {}
                 FieldSource::CaseReferences => {
                     for case in document.referenced_case_numbers() {
                         add_case_keys(&mut out, field, &case);

@@ -61,6 +61,8 @@ pub struct Hit {
     pub publish_to: Option<NaiveDate>,
     pub url: Option<String>,
     pub score: f32,
+    /// The detected language (`sv`, `en`, `fi`, `de`); an addition to the contract.
+    pub language: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -512,6 +514,14 @@ impl SearchIndex {
                 ));
             }
         }
+        // Documents in other languages, in their own analysis (only terms the index holds).
+        for tagged in self.foreign_query_tokens(&lowercase) {
+            if self.document_frequency(searcher, &["title_foreign", "body_foreign"], &tagged) > 0 {
+                ways.push(
+                    self.fields_query(&[("title_foreign", ranking.title), ("body_foreign", ranking.body)], &tagged),
+                );
+            }
+        }
         // 5. Typos: for every word when all words together find little, and always for a word
         // the index does not contain.
         let typed_chars = lowercase.chars().count();
@@ -682,6 +692,7 @@ impl SearchIndex {
 }
 
 fn to_hit(document: Document, score: Score, snippets: &SnippetGenerator) -> Hit {
+    let language = crate::language::detect(&document);
     let body = document.body.as_deref().unwrap_or("");
     let mut snippet = snippets.snippet(body);
     snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
@@ -700,6 +711,7 @@ fn to_hit(document: Document, score: Score, snippets: &SnippetGenerator) -> Hit 
         publish_to: document.publish_to,
         url: document.url,
         score,
+        language,
     }
 }
 
