@@ -49,6 +49,15 @@ fn corpus() -> SearchIndex {
             "2023-06-16",
             Some("KS 2023/412"),
         ),
+        (
+            "english",
+            "1480",
+            "arende",
+            "Summary in English: battery factory",
+            "The city council approved the detailed development plans for the battery cell factories in Torslanda, which will employ two thousand people.",
+            "2023-01-01",
+            None,
+        ),
     ];
     let documents: Vec<Document> = lines
         .iter()
@@ -79,6 +88,8 @@ fn every_rule_finds_its_documents() {
         ("medborgarförlsag", &["medborgarforslag"]),    // typo
         ("Bodens stålverk", &["boden"]),                // kommun name + inflection
         ("ks2023.412", &["batteri", "anslag"]),         // diarienummer
+        ("employed", &["english"]),                     // English analysis for English text
+        ("councils", &["english"]),
     ];
     for (query, expected) in table {
         let found = ids(&index, query);
