@@ -110,12 +110,32 @@ impl Response {
 
 /// A minimal HTTP/1.1 GET (Connection: close; identity or chunked body).
 pub fn get(address: &str, path_and_query: &str) -> Response {
+    request(address, "GET", path_and_query, None)
+}
+
+/// A minimal HTTP/1.1 request with an optional JSON body.
+pub fn request(address: &str, method: &str, path_and_query: &str, json: Option<&str>) -> Response {
     let mut stream = TcpStream::connect(address).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(stream, "GET {path_and_query} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let body = json.unwrap_or("");
+    let content = if json.is_some() {
+        format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len())
+    } else {
+        String::new()
+    };
+    write!(stream, "{method} {path_and_query} HTTP/1.1\r\nHost: {address}\r\n{content}Connection: close\r\n\r\n{body}")
+        .unwrap();
+    // Read the head, then exactly the body (some servers keep the connection open).
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read response");
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
+    let mut buffer = [0u8; 8192];
+    let split = loop {
+        if let Some(position) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break position;
+        }
+        let read = stream.read(&mut buffer).expect("read response");
+        assert!(read > 0, "connection closed before the response head");
+        raw.extend_from_slice(&buffer[..read]);
+    };
     let head = String::from_utf8_lossy(&raw[..split]).to_string();
     let mut body = raw[split + 4..].to_vec();
     let mut lines = head.lines();
@@ -123,7 +143,25 @@ pub fn get(address: &str, path_and_query: &str) -> Response {
         lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).expect("status");
     let headers: Vec<(String, String)> =
         lines.filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))).collect();
-    if headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
+    let header = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    let chunked = header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
+    let length: Option<usize> = header("content-length").and_then(|v| v.parse().ok());
+    loop {
+        let complete = match (chunked, length) {
+            (true, _) => body.windows(5).any(|w| w == b"0\r\n\r\n"),
+            (false, Some(length)) => body.len() >= length,
+            (false, None) => false,
+        };
+        if complete {
+            break;
+        }
+        let read = stream.read(&mut buffer).expect("read response body");
+        if read == 0 {
+            break;
+        }
+        body.extend_from_slice(&buffer[..read]);
+    }
+    if chunked {
         body = dechunk(&body);
     }
     Response { status, headers, body: String::from_utf8(body).expect("UTF-8 body") }

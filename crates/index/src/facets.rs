@@ -95,3 +95,75 @@ impl SegmentCollector for FacetSegmentCollector {
         counts
     }
 }
+
+/// Per kommun: how many documents and the newest document date (YYYYMMDD).
+#[derive(Debug, Default)]
+pub(crate) struct FreshnessCounts {
+    pub by_kommun: HashMap<String, (u64, u64)>,
+}
+
+pub(crate) struct FreshnessCollector;
+
+pub(crate) struct FreshnessSegmentCollector {
+    kommun: Option<StrColumn>,
+    date: Option<Column<u64>>,
+    per_ord: Vec<(u64, u64)>,
+}
+
+impl Collector for FreshnessCollector {
+    type Fruit = FreshnessCounts;
+    type Child = FreshnessSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FreshnessSegmentCollector> {
+        let kommun = reader.fast_fields().str("kommun_kod")?;
+        let per_ord = vec![(0, 0); kommun.as_ref().map_or(0, |c| c.dictionary().num_terms())];
+        Ok(FreshnessSegmentCollector { kommun, date: reader.fast_fields().u64("date").ok(), per_ord })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FreshnessCounts>) -> tantivy::Result<FreshnessCounts> {
+        let mut merged = FreshnessCounts::default();
+        for fruit in fruits {
+            for (code, (count, newest)) in fruit.by_kommun {
+                let entry = merged.by_kommun.entry(code).or_default();
+                entry.0 += count;
+                entry.1 = entry.1.max(newest);
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for FreshnessSegmentCollector {
+    type Fruit = FreshnessCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some(kommun) = &self.kommun else { return };
+        let date = self.date.as_ref().and_then(|column| column.first(doc)).unwrap_or(0);
+        for ord in kommun.term_ords(doc) {
+            if let Some(entry) = self.per_ord.get_mut(ord as usize) {
+                entry.0 += 1;
+                entry.1 = entry.1.max(date);
+            }
+        }
+    }
+
+    fn harvest(self) -> FreshnessCounts {
+        let mut counts = FreshnessCounts::default();
+        let Some(kommun) = &self.kommun else { return counts };
+        let mut text = String::new();
+        for (ord, (count, newest)) in self.per_ord.into_iter().enumerate() {
+            if count > 0 && kommun.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
+                counts.by_kommun.insert(text.clone(), (count, newest));
+            }
+        }
+        counts
+    }
+}

@@ -69,6 +69,14 @@ struct IndexMarker {
 const MARKER_FILE: &str = "namndsok.json";
 const WRITER_HEAP_BYTES: usize = 200_000_000;
 
+/// How much a kommun or region has in the index, and how new it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct KommunFreshness {
+    pub code: String,
+    pub documents: u64,
+    pub newest: Option<chrono::NaiveDate>,
+}
+
 /// Tantivy fields by name.
 pub(crate) struct Fields {
     by_name: HashMap<String, Field>,
@@ -312,6 +320,22 @@ impl SearchIndex {
         writer.commit()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Per kommun or region code: the number of documents and the date of the newest one.
+    pub fn freshness(&self) -> Result<Vec<KommunFreshness>, IndexError> {
+        let counts = self.searcher().search(&tantivy::query::AllQuery, &facets::FreshnessCollector)?;
+        let mut rows: Vec<KommunFreshness> = counts
+            .by_kommun
+            .into_iter()
+            .map(|(code, (documents, newest))| KommunFreshness {
+                code,
+                documents,
+                newest: chrono::NaiveDate::parse_from_str(&newest.to_string(), "%Y%m%d").ok(),
+            })
+            .collect();
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(rows)
     }
 
     /// One document by id.

@@ -218,6 +218,11 @@ impl SearchRequest {
     }
 }
 
+/// A cursor that starts this search at `offset` (links to earlier pages).
+pub fn cursor_for_offset(request: &SearchRequest, offset: usize) -> String {
+    encode_cursor(offset.min(MAX_OFFSET), request.signature())
+}
+
 fn parse_date(text: &str) -> Option<NaiveDate> {
     (text.len() == 10).then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
 }

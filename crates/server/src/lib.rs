@@ -5,15 +5,19 @@
 //!
 //! - `GET /healthz`
 //! - `GET /api/v1/search` ([`search`])
+//! - `GET /api/v1/search.atom` ([`atom`])
 //! - `GET /api/v1/documents/{id}` ([`documents`])
+//! - `GET /`, `/d/{id}`, `/status`: the web page in Swedish ([`web`])
 //!
 //! Every error is JSON `{"error": {"code", "message"}}` with a stable code ([`error`]); internal
 //! details are logged, never returned. Searches run on the blocking thread pool so a slow query
 //! never stalls the async workers.
 
+pub mod atom;
 pub mod documents;
 pub mod error;
 pub mod search;
+pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,8 +44,14 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/search.atom", get(atom::search_feed))
         .route("/api/v1/documents/{id}", get(documents::document))
+        .route("/", get(web::search_page))
+        .route("/d/{id}", get(web::document_page))
+        .route("/status", get(web::status_page))
+        .route(web::STYLESHEET_PATH, get(web::stylesheet))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(web::security_headers))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }
