@@ -136,9 +136,9 @@ pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery)
         Ok(request) => request,
         Err(error) => {
             let mut body = search_form(&page_state, None);
-            let _ = write!(
+            let _ = writeln!(
                 body,
-                "<div class=\"error\" role=\"alert\"><h2>Sökningen kunde inte göras</h2><p>{}</p><p><a href=\"/\">Börja om</a></p></div>\n",
+                "<div class=\"error\" role=\"alert\"><h2>Sökningen kunde inte göras</h2><p>{}</p><p><a href=\"/\">Börja om</a></p></div>",
                 escape_html(&error.message)
             );
             return html_response(StatusCode::BAD_REQUEST, page("Fel i sökningen – Nämndsök", "", &body));
@@ -478,7 +478,7 @@ fn render_map(state: &PageState, kommuner: &[FacetValue]) -> String {
         );
     }
     html.push_str("</svg>\n<p class=\"legend\" aria-hidden=\"true\"><span class=\"q0\"></span>0 <span class=\"q1\"></span><span class=\"q2\"></span><span class=\"q3\"></span><span class=\"q4\"></span><span class=\"q5\"></span>");
-    let _ = write!(html, "{max}</p>\n");
+    let _ = writeln!(html, "{max}</p>");
     // The text alternative: the same counts as a table.
     html.push_str("<details><summary>Tabell: träffar per kommun och region</summary>\n<table><caption>Träffar per kommun och region</caption><thead><tr><th scope=\"col\">Kommun/region</th><th scope=\"col\">Län</th><th scope=\"col\">Träffar</th></tr></thead><tbody>\n");
     let registry = Registry::global();
