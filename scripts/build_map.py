@@ -20,7 +20,9 @@ Pipeline:
   2. Topology-preserving Douglas-Peucker: the rings are cut into arcs at
      junction vertices (where the set of rings sharing an edge changes), and
      each arc is simplified once, so neighbouring kommuner keep identical
-     shared borders (no slivers or gaps between them).
+     shared borders (no slivers or gaps between them).  Arcs whose rounded
+     result crosses another arc are re-simplified with a halved tolerance
+     (both sides at once) until the crossing disappears.
   3. Round to integers, drop consecutive duplicate points and zero-area
      spikes, drop rings (islands, and the matching holes) whose area is below
      ``--min-area`` px² - but never the largest ring of a kommun, which is
@@ -35,6 +37,7 @@ Usage:
   python3 scripts/build_map.py
   python3 scripts/build_map.py --input X.geojson --out Y.tsv \\
       --check-svg /tmp/map-check.svg   # also write a grey test rendering
+  rsvg-convert /tmp/map-check.svg -o /tmp/map-check.png   # (librsvg2-bin)
 """
 
 from __future__ import annotations
@@ -252,7 +255,50 @@ def load(path: Path):
 # --------------------------------------------------------------------------
 # Topology-preserving simplification
 # --------------------------------------------------------------------------
-def simplify_rings(rings: list[Ring], tol: float) -> None:
+def _orient(a, b, c) -> int:
+    v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    return (v > 0) - (v < 0)
+
+
+def segments_cross(p1, p2, p3, p4) -> bool:
+    """Proper crossing of segments p1-p2 and p3-p4 (touching does not count)."""
+    return (
+        _orient(p1, p2, p3) * _orient(p1, p2, p4) < 0
+        and _orient(p3, p4, p1) * _orient(p3, p4, p2) < 0
+    )
+
+
+def find_crossings(segs: list[tuple], cell: float) -> set[int]:
+    """Indices of segments that properly cross another segment, via a
+    uniform grid index. ``segs`` are (p, q, owner) tuples."""
+    grid: dict[tuple[int, int], list[int]] = {}
+    for si, (p, q, _) in enumerate(segs):
+        x0, x1 = sorted((p[0], q[0]))
+        y0, y1 = sorted((p[1], q[1]))
+        for gx in range(int(x0 // cell), int(x1 // cell) + 1):
+            for gy in range(int(y0 // cell), int(y1 // cell) + 1):
+                grid.setdefault((gx, gy), []).append(si)
+    bad: set[int] = set()
+    seen: set[tuple[int, int]] = set()
+    for ids in grid.values():
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                pair = (ids[i], ids[j])
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                a, b = segs[ids[i]], segs[ids[j]]
+                if segments_cross(a[0], a[1], b[0], b[1]):
+                    bad.add(ids[i])
+                    bad.add(ids[j])
+    return bad
+
+
+def simplify_rings(rings: list[Ring], tol: float, q: int, max_rounds: int = 10) -> dict:
+    """Topology-preserving simplification. Sets ``Ring.simp`` (float screen
+    points). ``q`` is the rounding grid (10**decimals); arcs whose rounded
+    simplification crosses another arc get their tolerance halved (for both
+    kommuner sharing the arc) until no crossings remain. Returns stats."""
     # Which rings use each undirected edge, and each vertex's neighbours.
     edge_rings: dict[tuple, set[int]] = {}
     neigh: dict[tuple, set] = {}
@@ -269,29 +315,17 @@ def simplify_rings(rings: list[Ring], tol: float) -> None:
     def eset(a, b):
         return frozenset(edge_rings[(a, b) if a < b else (b, a)])
 
-    cache: dict[tuple, list[tuple]] = {}
-
-    def simplify_arc(keys: list[tuple], pts: list) -> list:
-        """Simplify one arc (sequence of keys) canonically so that the
-        same arc traversed in either direction gives the same result."""
-        fwd = tuple(keys)
-        rev = fwd[::-1]
-        if rev < fwd:
-            canon, reverse = rev, True
-        else:
-            canon, reverse = fwd, False
-        if canon not in cache:
-            cpts = pts[::-1] if reverse else pts
-            cache[canon] = [canon[i] for i in dp_indices(cpts, tol)]
-        res = cache[canon]
-        return res[::-1] if reverse else list(res)
-
     proj: dict[tuple, tuple[float, float]] = {}
     for r in rings:
         for k, p in zip(r.keys, r.pts):
             proj[k] = p
 
-    for ri, r in enumerate(rings):
+    # Cut every ring into arcs between junction nodes; store each arc once
+    # in canonical direction (the smaller of forward/reversed key tuples).
+    arcs: dict[tuple, int] = {}  # canonical key tuple -> arc id
+    arc_keys: list[tuple] = []
+    ring_arcs: list[list[tuple[int, bool]]] = []  # (arc id, reversed)
+    for r in rings:
         keys = r.keys
         n = len(keys)
         nodes = []
@@ -314,8 +348,8 @@ def simplify_rings(rings: list[Ring], tol: float) -> None:
                 ),
             )
             nodes = sorted({s, far})
-        out: list[tuple] = []
         m = len(nodes)
+        ra = []
         for t in range(m):
             i0 = nodes[t]
             i1 = nodes[(t + 1) % m]
@@ -323,11 +357,54 @@ def simplify_rings(rings: list[Ring], tol: float) -> None:
                 idx = list(range(i0, n)) + list(range(0, i1 + 1))
             else:
                 idx = list(range(i0, i1 + 1))
-            akeys = [keys[i] for i in idx]
-            apts = [proj[k] for k in akeys]
-            simp = simplify_arc(akeys, apts)
-            out.extend(simp[:-1])  # next arc starts with this arc's end
+            fwd = tuple(keys[i] for i in idx)
+            rev = fwd[::-1]
+            canon, reverse = (rev, True) if rev < fwd else (fwd, False)
+            if canon not in arcs:
+                arcs[canon] = len(arc_keys)
+                arc_keys.append(canon)
+            ra.append((arcs[canon], reverse))
+        ring_arcs.append(ra)
+
+    arc_tol = [tol] * len(arc_keys)
+    arc_simp: list[list[tuple] | None] = [None] * len(arc_keys)
+    rounds = 0
+    while True:
+        rounds += 1
+        for ai, ak in enumerate(arc_keys):
+            if arc_simp[ai] is None:
+                pts = [proj[k] for k in ak]
+                arc_simp[ai] = [ak[i] for i in dp_indices(pts, arc_tol[ai])]
+        # crossing check on the rounded arcs
+        segs = []
+        for ai, sk in enumerate(arc_simp):
+            qp = [(round(proj[k][0] * q), round(proj[k][1] * q)) for k in sk]
+            for i in range(len(qp) - 1):
+                if qp[i] != qp[i + 1]:
+                    segs.append((qp[i], qp[i + 1], ai))
+        bad_arcs = sorted({segs[i][2] for i in find_crossings(segs, 8.0 * q)})
+        if not bad_arcs or rounds >= max_rounds:
+            break
+        if all(arc_tol[ai] == 0.0 for ai in bad_arcs):
+            break  # only rounding-induced crossings left; nothing to refine
+        for ai in bad_arcs:
+            arc_tol[ai] = arc_tol[ai] / 2 if arc_tol[ai] > 0.05 else 0.0
+            arc_simp[ai] = None
+
+    for r, ra in zip(rings, ring_arcs):
+        out: list[tuple] = []
+        for ai, reverse in ra:
+            sk = arc_simp[ai]
+            if reverse:
+                sk = sk[::-1]
+            out.extend(sk[:-1])  # next arc starts with this arc's end
         r.simp = [proj[k] for k in out]
+    return {
+        "arcs": len(arc_keys),
+        "rounds": rounds,
+        "refined_arcs": sum(1 for t in arc_tol if t < tol),
+        "crossing_arcs_left": len(bad_arcs),
+    }
 
 
 # --------------------------------------------------------------------------
@@ -467,7 +544,7 @@ def main() -> int:
     rings = [Ring(kod, hole, keys, [to_screen(k) for k in keys]) for kod, hole, keys in raw]
 
     # 2. topology-preserving simplification
-    simplify_rings(rings, args.tolerance)
+    topo = simplify_rings(rings, args.tolerance, q)
 
     # 3. area filter, rounding, cleanup
     by_kod: dict[str, list[Ring]] = {}
@@ -544,6 +621,10 @@ def main() -> int:
     print(f"  points per kommun: min {mn[0]} ({mn[1]} {kommuner[mn[1]]}),"
           f" max {mx[0]} ({mx[1]} {kommuner[mx[1]]}),"
           f" median {sorted(n for n, _ in stats)[len(stats) // 2]}")
+    print(
+        f"  arcs: {topo['arcs']}, refined to fix crossings: {topo['refined_arcs']}"
+        f" ({topo['rounds']} rounds, {topo['crossing_arcs_left']} arcs still crossing)"
+    )
     if fallbacks:
         print(f"  fine-simplification fallback for: {fallbacks}")
 

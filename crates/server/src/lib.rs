@@ -7,6 +7,7 @@
 //! - `GET /api/v1/search` ([`search`])
 //! - `GET /api/v1/search.atom` ([`atom`])
 //! - `GET /api/v1/documents/{id}` ([`documents`])
+//! - `GET /api/v1/sources`: harvest health per source
 //! - `GET /`, `/d/{id}`, `/status`: the web page in Swedish ([`web`])
 //!
 //! Every error is JSON `{"error": {"code", "message"}}` with a stable code ([`error`]); internal
@@ -37,6 +38,8 @@ pub use error::ApiError;
 #[derive(Clone)]
 pub struct AppState {
     pub index: Arc<SearchIndex>,
+    /// The harvester, when the service harvests (`serve --sources`).
+    pub harvester: Option<namndsok_harvest::Harvester>,
 }
 
 /// The whole service.
@@ -46,6 +49,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/search.atom", get(atom::search_feed))
         .route("/api/v1/documents/{id}", get(documents::document))
+        .route("/api/v1/sources", get(sources))
         .route("/", get(web::search_page))
         .route("/d/{id}", get(web::document_page))
         .route("/status", get(web::status_page))
@@ -94,6 +98,18 @@ pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'stat
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     Json(json!({"status": "ok", "documents": state.index.num_docs()}))
+}
+
+/// `GET /api/v1/sources`: every source with its health (an empty list when not harvesting).
+async fn sources(State(state): State<AppState>) -> impl IntoResponse {
+    let reports = state.harvester.as_ref().map(|h| h.reports()).unwrap_or_default();
+    let mut counts = std::collections::BTreeMap::new();
+    for report in &reports {
+        *counts
+            .entry(serde_json::to_value(report.status).unwrap_or_default().as_str().unwrap_or("").to_string())
+            .or_insert(0) += 1;
+    }
+    Json(json!({"harvesting": state.harvester.is_some(), "counts": counts, "sources": reports}))
 }
 
 async fn not_found() -> ApiError {

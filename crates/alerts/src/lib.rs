@@ -1,0 +1,132 @@
+//! Nämndsök's saved searches and alerts: "tell me when a new document matches this search".
+//!
+//! # Design
+//!
+//! **Mark what exists as seen when a search is saved** (Sunlight Foundation's Scout). A new
+//! alert must not open with a flood of everything that already matches: when a search is saved,
+//! [`matcher::seed_seen`] runs it against the live index and records those documents as seen.
+//! From then on only documents the search has never seen are sent, and the `seen` table's
+//! primary key (search, document) makes "a document is never sent twice to the same search" a
+//! property of the schema rather than of careful code.
+//!
+//! **Match each new document as it is indexed** (eInnsyn's way, instead of re-running every
+//! search against the whole index on a timer). The importer hands each batch it has just
+//! committed to [`matcher::match_batch`], which puts the batch alone into a small in-memory
+//! [`namndsok_index::SearchIndex`] built with the production analysis configuration and runs
+//! every enabled saved search against it, with the same query parser and query expansion as the
+//! search page. Cost is proportional to the batch times the number of searches, never to the
+//! size of the index, and "new" needs no timestamps: new is what is in the batch and not yet seen.
+//! (Sorting by date is forced, which in the index means every query word must match; typo
+//! tolerance is switched off, since in a batch of fifty documents almost every word is "rare"
+//! and would otherwise be matched within two edits.) A "follow a case" subscription matches the
+//! documents of one kommun whose diarienummer reduces to the followed key.
+//!
+//! **An outbox for at-least-once delivery.** Matching never talks to the network. In ONE SQLite
+//! transaction it marks the new documents seen, adds them to the search's Atom feed and enqueues
+//! one outbox row per search and batch. A crash before the commit loses nothing (nothing was
+//! marked seen, the batch is matched again); a crash after it loses nothing either (the row is
+//! in the file). The [`delivery::Deliverer`] works the outbox separately: it leases due rows,
+//! sends them by e-mail (a small SMTP client) or webhook (a small HTTP/1.1 client with an
+//! HMAC-SHA256 signature), and marks them sent, or schedules a retry with exponential backoff and
+//! jitter. A webhook that keeps failing disables its search and tells the owner by e-mail.
+//!
+//! **Idempotent delivery ids.** The row's delivery id is a hash of the search id and the sorted
+//! document ids (for daily digests: of the search id and the digest's date), unique in the
+//! outbox. Matching the same batch twice cannot enqueue twice, and a receiver that sees the same
+//! `X-Namndsok-Delivery` (or e-mail `Message-ID`) twice — which at-least-once delivery permits
+//! after a crash between sending and marking sent — can drop the duplicate.
+//!
+//! # Modules
+//!
+//! - [`store`]: [`AlertStore`], one SQLite file (WAL) with accounts, saved searches, seen
+//!   documents, the outbox and feed entries; all access scoped by account.
+//! - [`matcher`]: batch matching and seeding.
+//! - [`delivery`]: the outbox worker, e-mail ([`smtp`]) and webhooks ([`webhook`]).
+//! - [`schedule`]: the Europe/Stockholm clock for daily digests.
+//! - [`atom`]: the private Atom feed of a saved search.
+//!
+//! # Not implemented yet
+//!
+//! TLS: the SMTP client speaks plain TCP (no STARTTLS, no SMTPS) and must hand mail to a local
+//! relay that does TLS onwards; `https://` webhooks fail with [`webhook::WebhookError::TlsNotSupported`].
+
+pub mod atom;
+pub mod delivery;
+pub mod matcher;
+pub mod schedule;
+pub mod smtp;
+pub mod store;
+mod util;
+pub mod webhook;
+
+pub use delivery::{Deliverer, DeliveryReport, RetryPolicy, SmtpSettings, WebhookSettings};
+pub use matcher::{match_batch, seed_seen, MatchOptions, MatchReport, Matcher};
+pub use store::{
+    Account, AccountId, AlertStore, Delivery, DeliveryKind, FeedEntry, FollowCase, Frequency, NewSearch, OutboxItem,
+    OutboxKind, OutboxState, SavedSearch, SearchId, SearchUpdate,
+};
+
+/// Errors of the alert engine.
+#[derive(Debug, thiserror::Error)]
+pub enum AlertError {
+    /// The thing does not exist, or belongs to another account (the two are not told apart).
+    #[error("not found")]
+    NotFound,
+    #[error("invalid search: {0}")]
+    InvalidQuery(String),
+    #[error("invalid e-mail address {0:?}")]
+    InvalidEmail(String),
+    #[error("an account with this e-mail address already exists")]
+    EmailTaken,
+    #[error("invalid webhook: {0}")]
+    InvalidWebhook(String),
+    #[error("invalid case to follow: {0}")]
+    InvalidCase(String),
+    #[error("the confirmation link is invalid or has expired")]
+    InvalidConfirmation,
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("the alert database {path} has schema version {found}, newer than this program's {supported}")]
+    SchemaTooNew { path: String, found: i64, supported: i64 },
+    #[error("index: {0}")]
+    Index(#[from] namndsok_index::IndexError),
+}
+
+/// A ready-made workload for the main benchmark (`benches/search.rs`): a store in `dir` with
+/// `searches` saved searches over words common in council documents (each of its own confirmed
+/// account), then one [`Matcher::match_batch`] of `documents`. Returns the report of that match.
+/// A store left in `dir` by an earlier call (`alerts-bench.sqlite`) is replaced. To time matching
+/// alone, build the store once and call [`Matcher::match_batch`] in the measured loop.
+pub fn bench_match_batch(
+    dir: &std::path::Path,
+    files: namndsok_analysis::resources::ConfigFiles,
+    documents: &[namndsok_model::Document],
+    searches: usize,
+) -> Result<MatchReport, AlertError> {
+    const WORDS: &[&str] = &[
+        "skola",
+        "detaljplan",
+        "motion",
+        "budget",
+        "förskola",
+        "vindkraft",
+        "bygglov",
+        "kollektivtrafik",
+        "äldreboende",
+        "avfall",
+    ];
+    let path = dir.join("alerts-bench.sqlite");
+    for stale in [path.clone(), dir.join("alerts-bench.sqlite-wal"), dir.join("alerts-bench.sqlite-shm")] {
+        let _ = std::fs::remove_file(stale);
+    }
+    let store = AlertStore::open(&path)?;
+    let now = chrono::Utc::now();
+    for index in 0..searches {
+        let (account, _) = store.create_account(&format!("bench{index}@example.org"))?;
+        store.set_confirmed(account, true)?;
+        let word = WORDS[index % WORDS.len()];
+        store.create_saved_search(account, &NewSearch::email(&format!("q={word}")), now)?;
+    }
+    let mut matcher = Matcher::new(files, MatchOptions::default())?;
+    matcher.match_batch(&store, documents, now)
+}

@@ -1,0 +1,449 @@
+//! The harvester: every source in the catalogue, fetched politely and incrementally into the
+//! index, with faults contained to the source that has them.
+//!
+//! One pass ([`Harvester::run_once`]) visits every source, several at a time but never more than
+//! one request at a time per host ([`fetch`]). For each source the platform's listing is fetched
+//! page by page and parsed by `namndsok-sources`; each item is compared with what the last pass
+//! saw ([`state`]): unchanged items are not rewritten, new and changed ones are upserted in one
+//! commit per source — searchable seconds after their harvest — and items that vanished from a
+//! complete listing before their anslag period ended are taken down (deleted from the index, so
+//! they leave search and feeds). An item that vanishes after `publish_to` simply expired.
+//!
+//! A source that fails — HTTP errors, timeouts, HTML instead of JSON, truncated or oversized
+//! payloads, a listing that is suddenly empty — is recorded (last error, consecutive failures)
+//! and skipped; nothing already indexed is touched. Items that fail to parse go to the
+//! dead-letter file with their reason while the rest of the page is indexed. The state file is
+//! written after each source's commit, so a killed harvester resumes without duplicates (ids are
+//! stable and every write is an upsert).
+
+pub mod fetch;
+mod flows;
+pub mod state;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use namndsok_index::SearchIndex;
+use namndsok_model::Document;
+use namndsok_sources::{Catalogue, RejectedItem, Source};
+use serde::Serialize;
+
+pub use fetch::{FetchError, FetchSettings, Fetcher};
+pub use state::{HarvestState, SourceState, SourceStatus};
+
+/// Harvest settings.
+#[derive(Debug, Clone)]
+pub struct HarvestSettings {
+    pub fetch: FetchSettings,
+    /// Sources harvested at the same time (different hosts run in parallel).
+    pub concurrency: usize,
+    /// Default for sources without their own `stale_after_days`.
+    pub stale_after_days: u32,
+    /// Items per page asked of paged platforms.
+    pub page_size: u32,
+    /// Most pages read per source and pass (a guard against endless paging).
+    pub max_pages: u32,
+}
+
+impl Default for HarvestSettings {
+    fn default() -> HarvestSettings {
+        HarvestSettings {
+            fetch: FetchSettings::default(),
+            concurrency: 8,
+            stale_after_days: 30,
+            page_size: 100,
+            max_pages: 200,
+        }
+    }
+}
+
+/// Why a source's pass failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HarvestError {
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("{0}")]
+    Source(#[from] namndsok_sources::SourceError),
+    #[error("the source listed no items (it listed {0} before); keeping what is indexed")]
+    SuddenlyEmpty(u64),
+    #[error("index: {0}")]
+    Index(#[from] namndsok_index::IndexError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("more than {0} pages; stopped")]
+    TooManyPages(u32),
+}
+
+/// What one pass did to one source.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceSummary {
+    pub id: String,
+    pub platform: &'static str,
+    pub status: SourceStatus,
+    pub listed: usize,
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub taken_down: usize,
+    pub rejected: usize,
+    pub error: Option<String>,
+    pub millis: u64,
+}
+
+impl std::fmt::Display for SourceSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let status =
+            serde_json::to_value(self.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        match &self.error {
+            Some(error) => write!(f, "{:<32} {status:<8} {error} ({} ms)", self.id, self.millis),
+            None => write!(
+                f,
+                "{:<32} {status:<8} {} listed, {} new, {} changed, {} unchanged, {} taken down, {} rejected ({} ms)",
+                self.id,
+                self.listed,
+                self.new,
+                self.changed,
+                self.unchanged,
+                self.taken_down,
+                self.rejected,
+                self.millis
+            ),
+        }
+    }
+}
+
+/// A source as `GET /api/v1/sources` reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    pub id: String,
+    pub kommun_kod: Option<String>,
+    pub kommun: Option<String>,
+    pub platform: &'static str,
+    pub url: String,
+    pub status: SourceStatus,
+    pub last_attempt: Option<chrono::DateTime<Utc>>,
+    pub last_success: Option<chrono::DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub consecutive_failures: u32,
+    pub items_seen: u64,
+    pub rejected_last_pass: u64,
+    pub last_new_item_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// One entry of a source's listing.
+pub(crate) enum Entry {
+    /// Listed exactly as last time: nothing to fetch or write.
+    Unchanged { id: String },
+    /// A document to compare with what is indexed; `listed` hashes the listing of the item.
+    Document { document: Box<Document>, listed: u64 },
+}
+
+/// A source's listing in one pass.
+#[derive(Default)]
+pub(crate) struct Listing {
+    pub entries: Vec<Entry>,
+    pub rejected: Vec<RejectedItem>,
+}
+
+struct Inner {
+    catalogue: Catalogue,
+    index: Arc<SearchIndex>,
+    index_dir: PathBuf,
+    fetcher: Fetcher,
+    settings: HarvestSettings,
+    state: Mutex<HarvestState>,
+    /// Serialises state-file writes.
+    save: Mutex<()>,
+}
+
+/// The harvester. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct Harvester {
+    inner: Arc<Inner>,
+}
+
+impl Harvester {
+    /// A harvester over `catalogue` writing into `index` (whose directory holds the state file).
+    pub fn new(
+        catalogue: Catalogue,
+        index: Arc<SearchIndex>,
+        index_dir: PathBuf,
+        settings: HarvestSettings,
+    ) -> std::io::Result<Harvester> {
+        let state = HarvestState::load(&index_dir)?;
+        let fetcher = Fetcher::new(settings.fetch.clone());
+        Ok(Harvester {
+            inner: Arc::new(Inner {
+                catalogue,
+                index,
+                index_dir,
+                fetcher,
+                settings,
+                state: Mutex::new(state),
+                save: Mutex::new(()),
+            }),
+        })
+    }
+
+    /// One pass over every source; a summary per source, in catalogue order.
+    pub async fn run_once(&self) -> Vec<SourceSummary> {
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(self.inner.settings.concurrency.max(1)));
+        let total = self.inner.catalogue.sources.len();
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (position, source) in self.inner.catalogue.sources.iter().cloned().enumerate() {
+            let harvester = self.clone();
+            let semaphore = semaphore.clone();
+            let done = done.clone();
+            tasks.spawn(async move {
+                let _permit = semaphore.acquire_owned().await.expect("semaphore open");
+                let summary = harvester.harvest_source(&source).await;
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                tracing::info!(source = %source.id, finished, total, status = ?summary.status, new = summary.new, changed = summary.changed, "harvested source {finished}/{total}");
+                (position, summary)
+            });
+        }
+        let mut summaries: Vec<(usize, SourceSummary)> = Vec::with_capacity(total);
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(result) => summaries.push(result),
+                Err(error) => tracing::error!(%error, "a harvest task panicked"),
+            }
+        }
+        summaries.sort_by_key(|(position, _)| *position);
+        summaries.into_iter().map(|(_, summary)| summary).collect()
+    }
+
+    /// Runs passes forever, `interval` apart (used by `namndsok serve --sources`).
+    pub async fn run_every(&self, interval: Duration) {
+        loop {
+            let started = Instant::now();
+            let summaries = self.run_once().await;
+            let failing = summaries.iter().filter(|s| s.error.is_some()).count();
+            tracing::info!(
+                sources = summaries.len(),
+                failing,
+                seconds = started.elapsed().as_secs(),
+                "harvest pass done"
+            );
+            tokio::time::sleep(interval.saturating_sub(started.elapsed()).max(Duration::from_secs(1))).await;
+        }
+    }
+
+    /// Every source with its health.
+    pub fn reports(&self) -> Vec<SourceReport> {
+        let state = self.inner.state.lock().expect("state lock");
+        let now = Utc::now();
+        let registry = namndsok_model::Registry::global();
+        self.inner
+            .catalogue
+            .sources
+            .iter()
+            .map(|source| {
+                let memory = state.sources.get(&source.id).cloned().unwrap_or_default();
+                let stale_after = source.stale_after_days.unwrap_or(self.inner.settings.stale_after_days);
+                SourceReport {
+                    id: source.id.clone(),
+                    kommun_kod: source.kommun_kod.clone(),
+                    kommun: source
+                        .kommun_kod
+                        .as_deref()
+                        .and_then(|code| registry.by_code(code))
+                        .map(|o| o.name.clone()),
+                    platform: source.platform.as_str(),
+                    url: source.url.clone(),
+                    status: memory.status(stale_after, now),
+                    last_attempt: memory.last_attempt,
+                    last_success: memory.last_success,
+                    last_error: memory.last_error.clone(),
+                    consecutive_failures: memory.consecutive_failures,
+                    items_seen: memory.items_seen,
+                    rejected_last_pass: memory.rejected_last_pass,
+                    last_new_item_at: memory.last_new_item_at,
+                }
+            })
+            .collect()
+    }
+
+    async fn harvest_source(&self, source: &Source) -> SourceSummary {
+        let started = Instant::now();
+        let previous =
+            self.inner.state.lock().expect("state lock").sources.get(&source.id).cloned().unwrap_or_default();
+        let result = self.harvest_source_inner(source, &previous).await;
+        let now = Utc::now();
+        let mut summary = SourceSummary {
+            id: source.id.clone(),
+            platform: source.platform.as_str(),
+            status: SourceStatus::Ok,
+            listed: 0,
+            new: 0,
+            changed: 0,
+            unchanged: 0,
+            taken_down: 0,
+            rejected: 0,
+            error: None,
+            millis: 0,
+        };
+        let mut memory = previous;
+        memory.last_attempt = Some(now);
+        match result {
+            Ok(outcome) => {
+                summary.listed = outcome.listed;
+                summary.new = outcome.new;
+                summary.changed = outcome.changed;
+                summary.unchanged = outcome.unchanged;
+                summary.taken_down = outcome.taken_down;
+                summary.rejected = outcome.rejected;
+                memory.items = outcome.items;
+                memory.validators.extend(outcome.validators);
+                memory.last_success = Some(now);
+                memory.last_error = None;
+                memory.consecutive_failures = 0;
+                memory.items_seen = outcome.listed as u64;
+                memory.rejected_last_pass = outcome.rejected as u64;
+                memory.total_new += outcome.new as u64;
+                memory.total_taken_down += outcome.taken_down as u64;
+                if outcome.new > 0 {
+                    memory.last_new_item_at = Some(now);
+                }
+            }
+            Err(error) => {
+                tracing::warn!(source = %source.id, %error, "source failed");
+                memory.last_error = Some(error.to_string());
+                memory.consecutive_failures += 1;
+                summary.error = Some(error.to_string());
+            }
+        }
+        let stale_after = source.stale_after_days.unwrap_or(self.inner.settings.stale_after_days);
+        summary.status = memory.status(stale_after, now);
+        {
+            let mut state = self.inner.state.lock().expect("state lock");
+            state.sources.insert(source.id.clone(), memory);
+        }
+        if let Err(error) = self.save_state() {
+            tracing::error!(%error, "cannot write the harvest state");
+        }
+        summary.millis = started.elapsed().as_millis() as u64;
+        summary
+    }
+
+    fn save_state(&self) -> std::io::Result<()> {
+        let _guard = self.inner.save.lock().expect("save lock");
+        let snapshot = self.inner.state.lock().expect("state lock").clone();
+        snapshot.save(&self.inner.index_dir)
+    }
+
+    async fn harvest_source_inner(&self, source: &Source, previous: &SourceState) -> Result<PassOutcome, HarvestError> {
+        let mut validators = HashMap::new();
+        let listing = flows::list(self, source, previous, &mut validators).await?;
+        let listed = listing.entries.len();
+        if listed == 0 && previous.items_seen > 0 {
+            return Err(HarvestError::SuddenlyEmpty(previous.items_seen));
+        }
+        let mut outcome =
+            PassOutcome { listed, rejected: listing.rejected.len(), validators, ..PassOutcome::default() };
+        let mut upserts: Vec<Document> = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for entry in listing.entries {
+            match entry {
+                Entry::Unchanged { id } => {
+                    if let Some(item) = previous.items.get(&id) {
+                        outcome.items.insert(id.clone(), item.clone());
+                    }
+                    seen.insert(id);
+                    outcome.unchanged += 1;
+                }
+                Entry::Document { document, listed } => {
+                    let indexed = content_hash(&document.to_json().to_string());
+                    let id = document.id.clone();
+                    if !seen.insert(id.clone()) {
+                        continue;
+                    }
+                    match previous.items.get(&id) {
+                        Some(item) if item.indexed == indexed => outcome.unchanged += 1,
+                        Some(_) => {
+                            outcome.changed += 1;
+                            upserts.push(*document.clone());
+                        }
+                        None => {
+                            outcome.new += 1;
+                            upserts.push(*document.clone());
+                        }
+                    }
+                    outcome.items.insert(id, state::ItemState { listed, indexed, publish_to: document.publish_to });
+                }
+            }
+        }
+        // Items that left a complete listing: taken down, unless their anslag period is over.
+        let today = Utc::now().date_naive();
+        let mut takedowns: Vec<String> = Vec::new();
+        for (id, item) in &previous.items {
+            if seen.contains(id) {
+                continue;
+            }
+            match item.publish_to {
+                Some(end) if end < today => {} // expired normally: stays searchable, forgotten here
+                _ => takedowns.push(id.clone()),
+            }
+        }
+        outcome.taken_down = takedowns.len();
+        if !listing.rejected.is_empty() {
+            self.dead_letter(source, &listing.rejected)?;
+        }
+        let index = self.inner.index.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), namndsok_index::IndexError> {
+            if !upserts.is_empty() {
+                index.upsert(&upserts)?;
+            }
+            if !takedowns.is_empty() {
+                let ids: Vec<&str> = takedowns.iter().map(String::as_str).collect();
+                index.delete(&ids)?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| HarvestError::Io(std::io::Error::other(e.to_string())))??;
+        Ok(outcome)
+    }
+
+    fn dead_letter(&self, source: &Source, rejected: &[RejectedItem]) -> std::io::Result<()> {
+        let path = self.inner.index_dir.join(state::DEAD_LETTER_FILE);
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+        let now = Utc::now().to_rfc3339();
+        for item in rejected {
+            let line =
+                serde_json::json!({"at": now, "source": source.id, "item_id": item.item_id, "reason": item.reason});
+            writeln!(file, "{line}")?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn fetcher(&self) -> &Fetcher {
+        &self.inner.fetcher
+    }
+
+    pub(crate) fn settings(&self) -> &HarvestSettings {
+        &self.inner.settings
+    }
+}
+
+#[derive(Default)]
+struct PassOutcome {
+    listed: usize,
+    new: usize,
+    changed: usize,
+    unchanged: usize,
+    taken_down: usize,
+    rejected: usize,
+    items: std::collections::BTreeMap<String, state::ItemState>,
+    validators: HashMap<String, fetch::Validators>,
+}
+
+/// FNV-1a over a document's JSON: equal documents, equal hashes.
+pub(crate) fn content_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}

@@ -1,0 +1,113 @@
+//! What the harvester remembers between passes, per source: cursors (content hashes and HTTP
+//! validators), health, and counts. One JSON file beside the index, replaced atomically after
+//! each source's commit, so a restart resumes where the last completed source left off.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::fetch::Validators;
+
+/// The file name, in the index directory.
+pub const STATE_FILE: &str = "harvest-state.json";
+/// Rejected items, one JSON object per line, in the index directory.
+pub const DEAD_LETTER_FILE: &str = "dead-letter.jsonl";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HarvestState {
+    pub sources: BTreeMap<String, SourceState>,
+}
+
+/// One source's memory.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SourceState {
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub consecutive_failures: u32,
+    /// Items listed by the source in its last successful pass.
+    pub items_seen: u64,
+    /// Items that failed to parse in the last pass (they are in the dead-letter file).
+    pub rejected_last_pass: u64,
+    /// When the source last showed an item we had not seen.
+    pub last_new_item_at: Option<DateTime<Utc>>,
+    pub total_new: u64,
+    pub total_taken_down: u64,
+    /// Document id → hash of its listing and of the document we indexed.
+    pub items: BTreeMap<String, ItemState>,
+    /// URL → validators for conditional requests.
+    pub validators: BTreeMap<String, Validators>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ItemState {
+    /// Hash of the item as listed (decides whether a detail call is needed).
+    pub listed: u64,
+    /// Hash of the indexed document.
+    pub indexed: u64,
+    /// `publish_to` of the item, to tell a takedown from a normal expiry.
+    pub publish_to: Option<chrono::NaiveDate>,
+}
+
+/// Health of a source, as `GET /api/v1/sources` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceStatus {
+    /// Never harvested yet.
+    Pending,
+    Ok,
+    /// Working, but the last pass failed or rejected items.
+    Degraded,
+    /// Three or more passes in a row failed.
+    Failing,
+    /// Works, but has shown nothing new for longer than its `stale_after_days`.
+    Stale,
+}
+
+/// Consecutive failures from which a source counts as failing.
+pub const FAILING_AFTER: u32 = 3;
+
+impl SourceState {
+    pub fn status(&self, stale_after_days: u32, now: DateTime<Utc>) -> SourceStatus {
+        if self.last_attempt.is_none() {
+            return SourceStatus::Pending;
+        }
+        if self.consecutive_failures >= FAILING_AFTER {
+            return SourceStatus::Failing;
+        }
+        if self.consecutive_failures > 0 || self.rejected_last_pass > 0 {
+            return SourceStatus::Degraded;
+        }
+        let quiet_since = self.last_new_item_at.or(self.last_success);
+        if self.items_seen > 0 && quiet_since.is_some_and(|t| (now - t).num_days() > i64::from(stale_after_days)) {
+            return SourceStatus::Stale;
+        }
+        SourceStatus::Ok
+    }
+}
+
+impl HarvestState {
+    pub fn path(index_dir: &Path) -> PathBuf {
+        index_dir.join(STATE_FILE)
+    }
+
+    /// Loads the state; a missing file is an empty state, a corrupt one an error.
+    pub fn load(index_dir: &Path) -> std::io::Result<HarvestState> {
+        match std::fs::read_to_string(Self::path(index_dir)) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{STATE_FILE}: {e}"))),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(HarvestState::default()),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Writes the state atomically (temporary file, then rename).
+    pub fn save(&self, index_dir: &Path) -> std::io::Result<()> {
+        let path = Self::path(index_dir);
+        let temporary = path.with_extension("json.tmp");
+        std::fs::write(&temporary, serde_json::to_vec(self).expect("state serialises"))?;
+        std::fs::rename(&temporary, &path)
+    }
+}

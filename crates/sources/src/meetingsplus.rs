@@ -1,0 +1,401 @@
+//! Formpipe Meetings Plus: the digital anslagstavla's REST API (JSON, no authentication).
+//!
+//! - `GET {base}/api/dbb/v1.0/announcements/published?pageNumber=N&pageSize=S&manageableOnly=false`
+//!   → `{Items: [{Id (GUID), Type, StartDate, EndDate, Title, CommitteeName (nullable),
+//!   CommitteeLink}], TotalItemCount}` ([`list_url`], [`parse_list`]).
+//! - `GET {base}/api/dbb/v1.0/announcements/{id}` → the same fields plus `Description` (free
+//!   text, often `Diarienummer: BoM 2026-000840`) and `DocumentTitle` ([`detail_url`],
+//!   [`parse_detail`]).
+//! - `GET {base}/api/dbb/v1.0/announcement-types?…` → `[{Id, Name}]` or `{Items: [{Id, Name}]}`
+//!   ([`types_url`], [`parse_announcement_types`]).
+//!
+//! Every announcement is an anslag: `StartDate` is the anslag date (publish_from), `EndDate` the
+//! day it is taken down (publish_to, normally StartDate + 21 days). `Type` is a type name in the
+//! lists we have seen (Ånge) but an id elsewhere; both are handled. The link for people is the
+//! announcement's page on the bulletin board, `{base}/digital-bulletin-board/announcements/{id}`.
+
+use std::collections::HashMap;
+
+use namndsok_model::Kind;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::draft::Draft;
+use crate::text::{self, clean_line};
+use crate::{describe, parse_json, raw_item_id, scalar_text, ParseOutcome, SourceContext, SourceError};
+
+const API: &str = "api/dbb/v1.0";
+
+/// The page of published announcements (`page_number` starts at 1).
+pub fn list_url(base: &str, page_number: u32, page_size: u32) -> String {
+    format!(
+        "{}/{API}/announcements/published?pageNumber={page_number}&pageSize={page_size}&manageableOnly=false",
+        base.trim_end_matches('/')
+    )
+}
+
+/// One announcement with its description.
+pub fn detail_url(base: &str, id: &str) -> String {
+    format!("{}/{API}/announcements/{id}", base.trim_end_matches('/'))
+}
+
+/// All announcement types.
+pub fn types_url(base: &str) -> String {
+    format!("{}/{API}/announcement-types?pageNumber=1&pageSize=1000&manageableOnly=false", base.trim_end_matches('/'))
+}
+
+/// The announcement's page for people.
+pub fn announcement_url(base: &str, id: &str) -> String {
+    format!("{}/digital-bulletin-board/announcements/{id}", base.trim_end_matches('/'))
+}
+
+/// Announcement type ids → names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnnouncementTypes(HashMap<String, String>);
+
+impl AnnouncementTypes {
+    pub fn name(&self, id: &str) -> Option<&str> {
+        self.0.get(id).map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Parses `announcement-types` in either shape: a bare array or `{Items: […]}`. Entries without
+/// an id or a name are skipped.
+pub fn parse_announcement_types(payload: &str) -> Result<AnnouncementTypes, SourceError> {
+    const EXPECTED: &str = "Meetings Plus announcement types ([{Id, Name}] or {Items: [...]})";
+    let value = parse_json(payload, EXPECTED)?;
+    let items = match &value {
+        Value::Array(items) => items,
+        Value::Object(object) => match object.get("Items").or_else(|| object.get("items")) {
+            Some(Value::Array(items)) => items,
+            _ => return Err(SourceError::WrongShape { expected: EXPECTED, found: describe(&value) }),
+        },
+        other => return Err(SourceError::WrongShape { expected: EXPECTED, found: describe(other) }),
+    };
+    let mut types = HashMap::new();
+    for item in items {
+        let id = raw_item_id(item, &["Id", "id"]);
+        let name = raw_item_id(item, &["Name", "name"]).map(|n| clean_line(&n));
+        if let (Some(id), Some(name)) = (id, name) {
+            types.insert(id, name);
+        }
+    }
+    Ok(AnnouncementTypes(types))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Announcement {
+    #[serde(alias = "id")]
+    id: IdValue,
+    #[serde(rename = "Type", alias = "type", default)]
+    announcement_type: Option<Value>,
+    #[serde(alias = "startDate")]
+    start_date: Option<String>,
+    #[serde(alias = "endDate", default)]
+    end_date: Option<String>,
+    #[serde(alias = "title")]
+    title: Option<String>,
+    #[serde(alias = "committeeName", default)]
+    committee_name: Option<String>,
+    #[serde(alias = "description", default)]
+    description: Option<String>,
+    #[serde(alias = "documentTitle", default)]
+    document_title: Option<String>,
+}
+
+/// Ids are GUID strings; a number is accepted too.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum IdValue {
+    Text(String),
+    Number(i64),
+}
+
+impl IdValue {
+    fn text(&self) -> String {
+        match self {
+            IdValue::Text(s) => s.trim().to_string(),
+            IdValue::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// Parses one page of published announcements. `next_page` is the next page number while
+/// `page_number * page_size < TotalItemCount` (or, without a total, while the page was full).
+pub fn parse_list(
+    context: &SourceContext,
+    payload: &str,
+    page_number: u32,
+    page_size: u32,
+    types: Option<&AnnouncementTypes>,
+) -> Result<ParseOutcome, SourceError> {
+    const EXPECTED: &str = "a Meetings Plus announcement list {Items: [...], TotalItemCount}";
+    let value = parse_json(payload, EXPECTED)?;
+    let (items, total) = match &value {
+        Value::Object(object) => match object.get("Items").or_else(|| object.get("items")) {
+            Some(Value::Array(items)) => {
+                let total =
+                    object.get("TotalItemCount").or_else(|| object.get("totalItemCount")).and_then(Value::as_u64);
+                (items, total)
+            }
+            _ => return Err(SourceError::WrongShape { expected: EXPECTED, found: describe(&value) }),
+        },
+        Value::Array(items) => (items, None),
+        other => return Err(SourceError::WrongShape { expected: EXPECTED, found: describe(other) }),
+    };
+    let mut outcome = ParseOutcome::default();
+    for item in items {
+        announcement_into(context, item, types, &mut outcome);
+    }
+    let more = match total {
+        Some(total) => u64::from(page_number) * u64::from(page_size) < total,
+        None => items.len() as u64 >= u64::from(page_size),
+    };
+    outcome.next_page = (more && !items.is_empty()).then_some(page_number + 1);
+    Ok(outcome)
+}
+
+/// Parses one announcement's detail: the same document as in the list, with the description
+/// as body and the diarienummer found in it.
+pub fn parse_detail(
+    context: &SourceContext,
+    payload: &str,
+    types: Option<&AnnouncementTypes>,
+) -> Result<ParseOutcome, SourceError> {
+    const EXPECTED: &str = "a Meetings Plus announcement {Id, Title, StartDate, Description, …}";
+    let value = parse_json(payload, EXPECTED)?;
+    if !value.is_object() {
+        return Err(SourceError::WrongShape { expected: EXPECTED, found: describe(&value) });
+    }
+    let mut outcome = ParseOutcome::default();
+    announcement_into(context, &value, types, &mut outcome);
+    Ok(outcome)
+}
+
+fn announcement_into(
+    context: &SourceContext,
+    item: &Value,
+    types: Option<&AnnouncementTypes>,
+    outcome: &mut ParseOutcome,
+) {
+    let announcement: Announcement = match serde_json::from_value(item.clone()) {
+        Ok(announcement) => announcement,
+        Err(error) => return outcome.reject(raw_item_id(item, &["Id", "id"]), format!("not an announcement: {error}")),
+    };
+    let id = announcement.id.text();
+    let date_field = |name: &str, value: &Option<String>| -> Result<Option<chrono::NaiveDate>, String> {
+        match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(text) => text::parse_date(text).map(Some).ok_or_else(|| format!("{name} {text:?} is not a date")),
+        }
+    };
+    let (start, end) =
+        match (date_field("StartDate", &announcement.start_date), date_field("EndDate", &announcement.end_date)) {
+            (Ok(Some(start)), Ok(end)) => (start, end),
+            (Ok(None), _) => return outcome.reject(Some(id), "no StartDate"),
+            (Err(reason), _) | (_, Err(reason)) => return outcome.reject(Some(id), reason),
+        };
+    let type_name = announcement.announcement_type.as_ref().and_then(scalar_text).and_then(|type_id| {
+        match types.and_then(|t| t.name(&type_id)) {
+            Some(name) => Some(name.to_string()),
+            // A bare number is an id we cannot name; text is already a name.
+            None if type_id.bytes().all(|b| b.is_ascii_digit()) => None,
+            None if is_guid(&type_id) => None,
+            None => Some(clean_line(&type_id)),
+        }
+    });
+    let description = announcement.description.as_deref().map(text::strip_html);
+    let mut facts = Vec::new();
+    if let Some(type_name) = type_name {
+        facts.push(("Typ", type_name));
+    }
+    if let Some(document_title) = announcement.document_title.as_deref().map(clean_line) {
+        facts.push(("Handling", document_title));
+    }
+    let mut draft = Draft::new(&id, Kind::Anslag, clean_line(announcement.title.as_deref().unwrap_or_default()));
+    draft.body = text::compose_body(description.as_deref(), &facts);
+    draft.organ = announcement.committee_name.as_deref().map(clean_line);
+    draft.diarienummer = description.as_deref().and_then(text::extract_diarienummer);
+    draft.date = Some(start);
+    draft.publish_from = Some(start);
+    draft.publish_to = end;
+    draft.url = Some(announcement_url(&context.base_url, &id));
+    draft.finish_into(context, outcome);
+}
+
+fn is_guid(text: &str) -> bool {
+    text.len() == 36 && text.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ErrorCheck;
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::Platform;
+
+    const ANGE: &str = include_str!("../tests/fixtures/meetingsplus-ange-announcements-published.json");
+    const DETAIL: &str = include_str!("../tests/fixtures/meetingsplus-announcement-detail.json");
+    const TYPES_ARRAY: &str = include_str!("../tests/fixtures/meetingsplus-announcement-types-array.json");
+    const TYPES_ITEMS: &str = include_str!("../tests/fixtures/meetingsplus-announcement-types-items.json");
+    const MIXED: &str = include_str!("../tests/fixtures/meetingsplus-announcements-mixed.json");
+    const ERROR_PAGE: &str = include_str!("../tests/fixtures/error-page.html");
+
+    fn context() -> SourceContext {
+        SourceContext::new("ange-meetingsplus", "2260", Platform::MeetingsPlus, "https://moten.ange.se")
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn builds_the_urls() {
+        let base = "https://moten.ange.se/";
+        assert_eq!(
+            list_url(base, 2, 100),
+            "https://moten.ange.se/api/dbb/v1.0/announcements/published?pageNumber=2&pageSize=100&manageableOnly=false"
+        );
+        assert_eq!(detail_url(base, "abc"), "https://moten.ange.se/api/dbb/v1.0/announcements/abc");
+        assert_eq!(
+            types_url(base),
+            "https://moten.ange.se/api/dbb/v1.0/announcement-types?pageNumber=1&pageSize=1000&manageableOnly=false"
+        );
+        assert_eq!(announcement_url(base, "abc"), "https://moten.ange.se/digital-bulletin-board/announcements/abc");
+    }
+
+    #[test]
+    fn parses_the_real_ange_list() {
+        let outcome = parse_list(&context(), ANGE, 1, 100, None).unwrap();
+        assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+        assert_eq!(outcome.documents.len(), 7);
+        assert_eq!(outcome.next_page, None);
+        let first = &outcome.documents[0];
+        assert_eq!(first.id, "2260-meetingsplus-4825b254-0228-4723-8e7c-33ae0d644cc7");
+        assert_eq!(first.kind, Kind::Anslag);
+        assert_eq!(first.kommun, "Ånge");
+        assert_eq!(first.title, "Protokoll från möte i Kommunfullmäktiges valberedning - 2024-02-26");
+        assert_eq!(first.organ.as_deref(), Some("Kommunfullmäktiges valberedning"));
+        assert_eq!(
+            (first.date, first.publish_from, first.publish_to),
+            (date(2024, 3, 1).unwrap(), date(2024, 3, 1), date(2024, 3, 22))
+        );
+        assert_eq!(first.body.as_deref(), Some("Typ: Kommunfullmäktiges valberednings protokoll"));
+        assert_eq!(first.source.as_deref(), Some("meetingsplus"));
+        assert_eq!(
+            first.url.as_deref(),
+            Some("https://moten.ange.se/digital-bulletin-board/announcements/4825b254-0228-4723-8e7c-33ae0d644cc7")
+        );
+        // `&` in a name is text, not an entity.
+        assert_eq!(outcome.documents[5].organ.as_deref(), Some("Ånge Fastighets & Industri AB"));
+        // The joint nämnd of Bräcke and Ånge has no committee: organ is null.
+        let joint = &outcome.documents[6];
+        assert_eq!(joint.organ, None);
+        assert_eq!(joint.title, "Protokoll Bygg- och miljönämnden Bräcke och Ånge");
+        // Protocols hang for the three weeks of appeal (EndDate = StartDate + 21 days); the
+        // meeting notice (Kommunfullmäktige sammanträder 2024-02-26) hangs 11 days.
+        for document in &outcome.documents {
+            let three_weeks = document.last_day_of_appeal() == document.publish_to;
+            assert_eq!(three_weeks, document.title.starts_with("Protokoll"), "{}", document.title);
+        }
+    }
+
+    #[test]
+    fn pages_by_total_item_count() {
+        let outcome = parse_list(&context(), ANGE, 1, 5, None).unwrap();
+        assert_eq!(outcome.next_page, Some(2));
+        assert_eq!(parse_list(&context(), ANGE, 2, 5, None).unwrap().next_page, None);
+        let empty = r#"{"Items": [], "TotalItemCount": 7}"#;
+        assert_eq!(parse_list(&context(), empty, 9, 5, None).unwrap().next_page, None);
+    }
+
+    #[test]
+    fn parses_both_shapes_of_announcement_types() {
+        for payload in [TYPES_ARRAY, TYPES_ITEMS] {
+            let types = parse_announcement_types(payload).unwrap();
+            assert_eq!(types.len(), 3, "{payload}");
+            assert_eq!(types.name("7"), Some("Kungörelse bygglov"));
+            assert_eq!(
+                types.name("a3c1a4c6-1f0e-4a4e-9a53-0b8c2f1d9e10"),
+                Some("Tillkännagivande av justerat protokoll")
+            );
+        }
+        for payload in ["{\"Types\": []}", "42"] {
+            assert!(matches!(parse_announcement_types(payload), Err(SourceError::WrongShape { .. })), "{payload}");
+        }
+    }
+
+    #[test]
+    fn parses_the_detail_with_its_diarienummer() {
+        let types = parse_announcement_types(TYPES_ITEMS).unwrap();
+        let outcome = parse_detail(&context(), DETAIL, Some(&types)).unwrap();
+        assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+        let document = &outcome.documents[0];
+        assert_eq!(document.diarienummer.as_deref(), Some("BoM 2026-000840"));
+        assert_eq!(document.case_number().unwrap().key(), "bom2026-840");
+        assert_eq!(document.organ.as_deref(), Some("Bygg- och miljönämnden"));
+        let body = document.body.as_deref().unwrap();
+        assert!(body.starts_with("Beslut om bygglov för nybyggnad av enbostadshus"), "{body}");
+        assert!(body.contains("Diarienummer: BoM 2026-000840"), "{body}");
+        assert!(body.contains("Typ: Kungörelse bygglov"), "{body}");
+        assert!(body.contains("Handling: Kungörelse BoM 2026-000840.pdf"), "{body}");
+        // The sökande's personnummer is redacted, the organisationsnummer is not.
+        assert!(body.contains("Sökande: [personnummer]"), "{body}");
+        assert!(body.contains("556016-0680"), "{body}");
+        assert!(!body.contains("811218-9876"), "{body}");
+    }
+
+    #[test]
+    fn one_malformed_item_does_not_sink_the_page() {
+        let types = parse_announcement_types(TYPES_ARRAY).unwrap();
+        let outcome = parse_list(&context(), MIXED, 1, 100, Some(&types)).unwrap();
+        let ids: Vec<&str> = outcome.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "2260-meetingsplus-11111111-2222-3333-4444-555555555555",
+                "2260-meetingsplus-66666666-7777-8888-9999-000000000000"
+            ]
+        );
+        let rejected: Vec<(Option<&str>, &str)> =
+            outcome.rejected.iter().map(|r| (r.item_id.as_deref(), r.reason.as_str())).collect();
+        assert_eq!(rejected.len(), 4, "{rejected:?}");
+        assert!(rejected[0].1.contains("StartDate \"snart\" is not a date"), "{rejected:?}");
+        assert_eq!(rejected[1].0, Some("bad-title"));
+        assert!(rejected[1].1.contains("no title"), "{rejected:?}");
+        assert!(rejected[2].1.contains("before publish_from"), "{rejected:?}");
+        assert_eq!(rejected[3].0, None);
+        assert!(rejected[3].1.starts_with("not an announcement"), "{rejected:?}");
+        // Type given as an id is named through the types; the personnummer in the title is gone.
+        let first = &outcome.documents[0];
+        assert_eq!(first.body.as_deref(), Some("Typ: Kungörelse bygglov"));
+        assert_eq!(first.title, "Kungörelse bygglov för [personnummer], Storgatan 1");
+        assert_eq!(first.organ.as_deref(), Some("Miljö- och byggnämnden"));
+    }
+
+    #[test]
+    fn refuses_payloads_that_are_not_announcement_lists() {
+        let truncated = &ANGE[..ANGE.len() / 2];
+        let cases: [(&str, ErrorCheck); 4] = [
+            (ERROR_PAGE, |e| matches!(e, SourceError::HtmlInsteadOfJson { .. })),
+            (truncated, |e| matches!(e, SourceError::Truncated { .. })),
+            ("{\"items\": 3}", |e| matches!(e, SourceError::WrongShape { .. })),
+            ("\"Items\"", |e| matches!(e, SourceError::WrongShape { .. })),
+        ];
+        for (payload, check) in cases {
+            let error = parse_list(&context(), payload, 1, 100, None).unwrap_err();
+            assert!(check(&error), "{error}");
+        }
+        assert!(parse_detail(&context(), "[]", None).is_err());
+    }
+}

@@ -1,0 +1,685 @@
+//! Text helpers shared by every adapter: HTML entities and tags, whitespace, personnummer
+//! redaction, diarienummer extraction, document ids and the date spellings platforms use.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use namndsok_model::CaseNumber;
+
+/// Decodes HTML character references: `&#228;`, `&#xE4;`, `&auml;`, `&amp;` and the other
+/// named ones that occur in Swedish text. Unknown names and references without a `;` are left
+/// as they are (so `AT&T` survives); one pass only, so `&amp;lt;` becomes `&lt;`.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match after.find(';').filter(|&end| end > 0 && end <= 32).and_then(|end| {
+            let decoded = decode_reference(&after[..end])?;
+            Some((end, decoded))
+        }) {
+            Some((end, decoded)) => {
+                if let Some(c) = decoded {
+                    out.push(c);
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `Some(Some(c))` for a character, `Some(None)` for a reference that decodes to nothing
+/// (`&shy;`), `None` for something that is not a reference.
+fn decode_reference(name: &str) -> Option<Option<char>> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse::<u32>().ok()?,
+        };
+        // Invalid code points and NUL become U+FFFD, as browsers do.
+        return Some(Some(char::from_u32(code).filter(|&c| c != '\0').unwrap_or('\u{fffd}')));
+    }
+    let c = match name {
+        "amp" | "AMP" => '&',
+        "lt" | "LT" => '<',
+        "gt" | "GT" => '>',
+        "quot" | "QUOT" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "shy" => return Some(None),
+        "aring" => 'å',
+        "Aring" => 'Å',
+        "auml" => 'ä',
+        "Auml" => 'Ä',
+        "ouml" => 'ö',
+        "Ouml" => 'Ö',
+        "aelig" => 'æ',
+        "AElig" => 'Æ',
+        "oslash" => 'ø',
+        "Oslash" => 'Ø',
+        "eacute" => 'é',
+        "Eacute" => 'É',
+        "egrave" => 'è',
+        "Egrave" => 'È',
+        "aacute" => 'á',
+        "agrave" => 'à',
+        "uuml" => 'ü',
+        "Uuml" => 'Ü',
+        "iacute" => 'í',
+        "oacute" => 'ó',
+        "ccedil" => 'ç',
+        "szlig" => 'ß',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "laquo" => '«',
+        "raquo" => '»',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "sbquo" => '‚',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "bdquo" => '„',
+        "bull" => '•',
+        "middot" => '·',
+        "sect" => '§',
+        "para" => '¶',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "deg" => '°',
+        "euro" => '€',
+        "times" => '×',
+        "divide" => '÷',
+        "plusmn" => '±',
+        "frac12" => '½',
+        "half" => '½',
+        "sup2" => '²',
+        "thinsp" | "ensp" | "emsp" => ' ',
+        "zwnj" | "zwj" | "lrm" | "rlm" => return Some(None),
+        _ => return None,
+    };
+    Some(Some(c))
+}
+
+/// Elements whose content is not text.
+const SKIPPED_ELEMENTS: &[&str] = &["script", "style", "head", "template", "noscript"];
+/// Elements that break a line.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "br",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "dd",
+    "dt",
+    "hr",
+    "pre",
+    "header",
+    "footer",
+];
+
+/// Removes HTML tags, comments and the content of `<script>`/`<style>`, turns block elements
+/// into line breaks, then decodes entities, normalises the whitespace of each line and drops
+/// empty lines. A `<` that does not start a tag (`a < b`) is kept.
+pub fn strip_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(comment) = tail.strip_prefix("<!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let Some((name, closing, end)) = parse_tag(tail) else {
+            out.push('<');
+            rest = &tail[1..];
+            continue;
+        };
+        let lower = name.to_ascii_lowercase();
+        rest = &tail[end..];
+        if !closing && SKIPPED_ELEMENTS.contains(&lower.as_str()) {
+            let close = format!("</{lower}");
+            rest = find_ascii_case_insensitive(rest, &close)
+                .map_or("", |position| rest[position..].find('>').map_or("", |gt| &rest[position + gt + 1..]));
+            continue;
+        }
+        if BLOCK_ELEMENTS.contains(&lower.as_str()) {
+            out.push('\n');
+        } else if lower == "td" || lower == "th" {
+            out.push(' ');
+        }
+    }
+    out.push_str(rest);
+    // Markup says where lines break, not where paragraphs are: no blank lines.
+    let lines: Vec<String> =
+        decode_entities(&out).lines().map(normalise_whitespace).filter(|l| !l.is_empty()).collect();
+    lines.join("\n")
+}
+
+/// Reads a tag at the start of `text` (`<p class="x">`, `</div>`, `<br/>`, `<!DOCTYPE …>`):
+/// its lowercase-able name, whether it closes, and the byte length of the whole tag.
+fn parse_tag(text: &str) -> Option<(&str, bool, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = 1;
+    let closing = bytes.get(i) == Some(&b'/');
+    if closing {
+        i += 1;
+    }
+    let declaration = bytes.get(i) == Some(&b'!') || bytes.get(i) == Some(&b'?');
+    if declaration {
+        i += 1;
+    }
+    let start = i;
+    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'-' || bytes[i] == b':') {
+        i += 1;
+    }
+    if i == start || !bytes[start].is_ascii_alphabetic() {
+        return None;
+    }
+    let name = &text[start..i];
+    // Find the closing `>`, skipping quoted attribute values.
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return Some((if declaration { "!" } else { name }, closing, i + 1)),
+            None => {}
+        }
+        i += 1;
+    }
+    // An unterminated tag swallows the rest, as a browser would.
+    Some((name, closing, text.len()))
+}
+
+fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
+    let needle = needle.as_bytes();
+    haystack.as_bytes().windows(needle.len()).position(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// Collapses every run of whitespace (including no-break spaces and line breaks) to one space and
+/// trims: for titles, names and other one-line fields.
+pub fn normalise_whitespace(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '\u{a0}')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Normalises each line, keeps single line breaks, collapses blank lines to one: for bodies.
+pub fn normalise_multiline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_pending = false;
+    for line in text.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
+        let line = normalise_whitespace(line);
+        if line.is_empty() {
+            blank_pending = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank_pending { "\n\n" } else { "\n" });
+        }
+        blank_pending = false;
+        out.push_str(&line);
+    }
+    out
+}
+
+/// Text that may hold entities but no markup (titles, names): decoded and on one line.
+pub fn clean_line(text: &str) -> String {
+    normalise_whitespace(&decode_entities(text))
+}
+
+/// What a personnummer is replaced with.
+pub const PERSONNUMMER_PLACEHOLDER: &str = "[personnummer]";
+
+/// Replaces Swedish personnummer (and samordningsnummer) with `[personnummer]`.
+///
+/// Recognised spellings: `YYMMDD-NNNN`, `YYMMDD+NNNN`, `YYYYMMDD-NNNN` and `YYYYMMDDNNNN`, not
+/// inside a longer run of digits. A candidate is redacted only if its date is real (a
+/// samordningsnummer's day is the day + 60) and its ten-digit form passes the Luhn check, so
+/// organisationsnummer (`212000-1736`: month 20), diarienummer and phone numbers stay. Ten digits
+/// without a separator are not treated as a personnummer: too many other numbers look like that.
+pub fn redact_personnummer(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let run_end = digit_run_end(bytes, i);
+        let run = run_end - i;
+        let mut matched: Option<usize> = None;
+        if run == 12 && is_personnummer(&text[i..i + 8], &text[i + 8..run_end]) {
+            matched = Some(run_end);
+        } else if (run == 6 || run == 8) && run_end + 5 <= bytes.len() {
+            let separator = bytes[run_end];
+            let tail_start = run_end + 1;
+            let tail_end = digit_run_end(bytes, tail_start);
+            let separator_ok = separator == b'-' || (separator == b'+' && run == 6);
+            if separator_ok
+                && tail_end - tail_start == 4
+                && is_personnummer(&text[i..run_end], &text[tail_start..tail_end])
+            {
+                matched = Some(tail_end);
+            }
+        }
+        match matched {
+            Some(end) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(PERSONNUMMER_PLACEHOLDER);
+                copied = end;
+                i = end;
+            }
+            None => i = run_end,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+fn digit_run_end(bytes: &[u8], start: usize) -> usize {
+    let mut end = start;
+    while end < bytes.len() && bytes[end].is_ascii_digit() {
+        end += 1;
+    }
+    end
+}
+
+/// `date` is `YYMMDD` or `YYYYMMDD`, `number` the four last digits.
+fn is_personnummer(date: &str, number: &str) -> bool {
+    let digits = |s: &str| s.bytes().map(|b| u32::from(b - b'0')).collect::<Vec<u32>>();
+    let (century, short) = match date.len() {
+        8 => (Some(&date[..2]), &date[2..]),
+        _ => (None, date),
+    };
+    if let Some(century) = century {
+        if century != "18" && century != "19" && century != "20" {
+            return false;
+        }
+    }
+    let d = digits(short);
+    let (year, month, mut day) = (d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5]);
+    if day > 60 {
+        day -= 60; // samordningsnummer
+    }
+    let full_year = match century {
+        Some(c) => c.parse::<u32>().unwrap_or(19) * 100 + year,
+        // Any century will do for the validity check, except for 29 February.
+        None => 2000 + year,
+    };
+    let leap_tolerant = century.is_none() && month == 2 && day == 29;
+    if !leap_tolerant && NaiveDate::from_ymd_opt(full_year as i32, month, day).is_none() {
+        return false;
+    }
+    if leap_tolerant && year % 4 != 0 {
+        return false;
+    }
+    let mut all = d;
+    all.extend(digits(number));
+    luhn_valid(&all)
+}
+
+/// The Luhn check over the ten digits of a personnummer (weights 2,1,2,1,… from the left).
+fn luhn_valid(digits: &[u32]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .enumerate()
+        .map(|(index, &digit)| {
+            let product = if index % 2 == 0 { digit * 2 } else { digit };
+            product / 10 + product % 10
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// The first diarienummer mentioned in `text` (`… Diarienummer: BoM 2026-000840`), in the
+/// spelling it was written, without the `Diarienummer:`/`Dnr` prefix. Uses the model's prose rules
+/// ([`CaseNumber::find_all`]) and is stricter still: a number needs a series code (`KS 2023/12`)
+/// or a `Dnr`/`Diarienummer` prefix, because a bare `2023/24` in prose is usually a läsår.
+pub fn extract_diarienummer(text: &str) -> Option<String> {
+    let spelled = CaseNumber::find_in_query(text);
+    CaseNumber::find_all(text).into_iter().find_map(|case| {
+        let written = spelled.iter().find(|(_, candidate)| *candidate == case).map(|(range, _)| &text[range.clone()]);
+        let has_prefix = written.is_some_and(|w| {
+            let lower = w.trim_start().to_lowercase();
+            ["dnr", "diarienr", "diarienummer"].iter().any(|p| lower.starts_with(p))
+        });
+        if case.series.is_none() && !has_prefix {
+            return None;
+        }
+        Some(written.map(strip_dnr_prefix).filter(|w| !w.is_empty()).map_or_else(|| case.to_string(), str::to_string))
+    })
+}
+
+fn strip_dnr_prefix(text: &str) -> &str {
+    let trimmed = text.trim();
+    let lower = trimmed.to_lowercase();
+    for prefix in ["diarienummer", "diarienr", "dnr"] {
+        if lower.starts_with(prefix) {
+            return trimmed[prefix.len()..].trim_start_matches(['.', ':', ' ']).trim();
+        }
+    }
+    trimmed
+}
+
+/// A platform's item id made safe for a document id: letters (å, ä, ö too), digits, `.`, `_` and
+/// `-` kept, every other run of characters becomes one `-`.
+pub fn item_key(raw: &str) -> String {
+    let mut key = String::with_capacity(raw.len());
+    for c in raw.trim().chars() {
+        if c.is_alphanumeric() || c == '.' || c == '_' || c == '-' {
+            key.push(c);
+        } else if !key.ends_with('-') {
+            key.push('-');
+        }
+    }
+    key.trim_matches('-').to_string()
+}
+
+/// The stable document id: `{kommunkod}-{platform}-{item id}`.
+pub fn document_id(kommun_kod: &str, platform: &str, item_id: &str) -> String {
+    format!("{kommun_kod}-{platform}-{}", item_key(item_id))
+}
+
+/// A date at the start of a string: `2024-03-01`, `2024-03-01T10:00:00`, `2024-03-01 10:00`,
+/// `20240301` (ACF's date format), `2024/03/01`, `01.03.2024`, `1 mars 2024`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    let is_digits =
+        |range: std::ops::Range<usize>| bytes.get(range.clone()).is_some_and(|b| b.iter().all(u8::is_ascii_digit));
+    let ends_at = |index: usize| bytes.get(index).is_none_or(|b| !b.is_ascii_digit());
+    if is_digits(0..4)
+        && matches!(bytes.get(4), Some(b'-' | b'/' | b'.'))
+        && is_digits(5..7)
+        && bytes.get(7) == bytes.get(4)
+        && is_digits(8..10)
+        && ends_at(10)
+    {
+        let number = |r: std::ops::Range<usize>| text[r].parse::<u32>().ok();
+        return NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?);
+    }
+    if is_digits(0..8) && ends_at(8) {
+        return NaiveDate::parse_from_str(&text[..8], "%Y%m%d").ok();
+    }
+    if is_digits(0..2)
+        && matches!(bytes.get(2), Some(b'.' | b'/'))
+        && is_digits(3..5)
+        && bytes.get(5) == bytes.get(2)
+        && is_digits(6..10)
+        && ends_at(10)
+    {
+        return NaiveDate::parse_from_str(&text[..10], if bytes[2] == b'.' { "%d.%m.%Y" } else { "%d/%m/%Y" }).ok();
+    }
+    parse_swedish_date(text)
+}
+
+/// `1 mars 2024`, `den 12 februari 2026`.
+fn parse_swedish_date(text: &str) -> Option<NaiveDate> {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().map(|w| w.trim_matches([',', '.'])).collect();
+    words.windows(3).find_map(|w| {
+        let day: u32 = w[0].parse().ok()?;
+        let month = MONTHS.iter().position(|m| *m == w[1])? as u32 + 1;
+        let year: i32 = w[2].parse().ok().filter(|y| (1900..2200).contains(y))?;
+        NaiveDate::from_ymd_opt(year, month, day)
+    })
+}
+
+/// The first `YYYY-MM-DD` anywhere in a text (`Anslås till och med 2024-03-22`), or a Swedish
+/// spelled-out date.
+pub fn find_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()))
+        .find_map(|i| parse_date(&text[i..]))
+        .or_else(|| parse_swedish_date(text))
+}
+
+/// The calendar day in Sweden of a Unix timestamp in milliseconds (Sitevision's dates). Uses
+/// the EU summer-time rule (last Sunday of March to last Sunday of October, 01:00 UTC).
+pub fn stockholm_date_from_millis(millis: i64) -> Option<NaiveDate> {
+    let utc: DateTime<Utc> = Utc.timestamp_millis_opt(millis).single()?;
+    let year = utc.year();
+    let switch = |month: u32| -> Option<DateTime<Utc>> {
+        let last = NaiveDate::from_ymd_opt(year, month + 1, 1)?.checked_sub_days(Days::new(1))?;
+        let sunday = last.checked_sub_days(Days::new(u64::from(last.weekday().num_days_from_sunday())))?;
+        Some(Utc.from_utc_datetime(&NaiveDateTime::new(sunday, NaiveTime::from_hms_opt(1, 0, 0)?)))
+    };
+    let summer = utc >= switch(3)? && utc < switch(10)?;
+    let offset = chrono::Duration::hours(if summer { 2 } else { 1 });
+    Some((utc + offset).date_naive())
+}
+
+/// A body built from a main text and labelled facts (`Typ: Kungörelse`), one per line after it.
+pub fn compose_body(main: Option<&str>, facts: &[(&str, String)]) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(main) = main.map(str::trim).filter(|m| !m.is_empty()) {
+        parts.push(main.to_string());
+    }
+    let fact_lines: Vec<String> = facts
+        .iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(label, value)| format!("{label}: {}", value.trim()))
+        .collect();
+    if !fact_lines.is_empty() {
+        parts.push(fact_lines.join("\n"));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_entities() {
+        let cases = [
+            ("Bygg- och milj&#246;n&auml;mnden", "Bygg- och miljönämnden"),
+            ("Kommunfullm&#228;ktige", "Kommunfullmäktige"),
+            ("&#xE5;r &#XC5;", "år Å"),
+            ("&Aring;ngermanland &Ouml;&ouml; &aring;", "Ångermanland Öö å"),
+            ("Fastighets &amp; Industri AB", "Fastighets & Industri AB"),
+            ("AT&T och A & B", "AT&T och A & B"),
+            ("&lt;b&gt; &quot;x&quot; &apos;y&apos;", "<b> \"x\" 'y'"),
+            ("2024&ndash;2026 &hellip;", "2024–2026 …"),
+            ("&okänd; &#; &#xZZ; &", "&okänd; &#; &#xZZ; &"),
+            ("&amp;lt;", "&lt;"),
+            ("av&shy;stämning", "avstämning"),
+            ("&#8211; &#8217;", "– ’"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(decode_entities(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn strips_tags() {
+        let cases = [
+            ("<p>Första stycket.</p><p>Andra <strong>stycket</strong>.</p>", "Första stycket.\nAndra stycket."),
+            ("Rad ett<br>Rad två<br />Rad tre", "Rad ett\nRad två\nRad tre"),
+            ("<script>var a = '<p>';</script>Text<style>p{}</style>", "Text"),
+            ("a <!-- en kommentar <p> --> b", "a b"),
+            ("<a href=\"x?a=1&b=>2\" title='>'>länk</a>", "länk"),
+            ("1 < 2 och 3 > 2", "1 < 2 och 3 > 2"),
+            ("&lt;p&gt; är en tagg", "<p> är en tagg"),
+            ("<ul><li>ett</li><li>två</li></ul>", "ett\ntvå"),
+            ("<p>a</p>\n\n\n<p>b</p>", "a\nb"),
+            ("<P CLASS=x>Versaler</P>", "Versaler"),
+            ("<p>Avbruten <b", "Avbruten"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(strip_html(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn normalises_whitespace() {
+        assert_eq!(normalise_whitespace("  a\n\tb\u{a0} c  "), "a b c");
+        assert_eq!(normalise_multiline(" a  \r\n  b \n\n\n\n c "), "a\nb\n\nc");
+    }
+
+    #[test]
+    fn redacts_personnummer_with_valid_date_and_luhn() {
+        let cases = [
+            ("Sökande 811218-9876 har ansökt", "Sökande [personnummer] har ansökt"),
+            ("Sökande 121212+1212", "Sökande [personnummer]"),
+            ("pnr 19811218-9876.", "pnr [personnummer]."),
+            ("pnr 198112189876", "pnr [personnummer]"),
+            ("samordningsnummer 701063-2391", "samordningsnummer [personnummer]"),
+            ("två: 811218-9876, 19121212-1212", "två: [personnummer], [personnummer]"),
+            // Luhn fails.
+            ("811218-9875", "811218-9875"),
+            // Not a date (month 13, day 32, 30 February).
+            ("811318-9876", "811318-9876"),
+            ("810232-9876", "810232-9876"),
+            // Organisationsnummer: month 20.
+            ("Organisationsnummer 212000-1736", "Organisationsnummer 212000-1736"),
+            // Ten digits without a separator are left alone, Luhn-valid or not.
+            ("Telefon 0701234567 eller 8112189876", "Telefon 0701234567 eller 8112189876"),
+            // Inside longer digit runs.
+            ("1811218-9876", "1811218-9876"),
+            ("811218-98765", "811218-98765"),
+            ("ref 1198112189876", "ref 1198112189876"),
+            // Diarienummer and dates.
+            ("BN 2025-002614, 2024-03-01", "BN 2025-002614, 2024-03-01"),
+            ("Nummer 20240301-1234", "Nummer 20240301-1234"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(redact_personnummer(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn extracts_diarienummer_in_its_spelling() {
+        let cases = [
+            ("Diarienummer: BoM 2026-000840", Some("BoM 2026-000840")),
+            ("Beslut i ärende Dnr KS 2018/124 om årsredovisning", Some("KS 2018/124")),
+            ("..., diarienummer B 2026-000012", Some("B 2026-000012")),
+            ("Sammanträdet 2023-05-02 kl 13 i läsåret 2023/24", None),
+            ("Dnr 2023/1234 gäller läsåret 2023/24", Some("2023/1234")),
+            ("läsåret 2023/24, se KS 2023/412", Some("KS 2023/412")),
+            ("Inget nummer alls", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(extract_diarienummer(input).as_deref(), expected, "{input}");
+        }
+    }
+
+    /// The real Nacka sample (a scraper's export of kungörelser): the diarienummer found in each
+    /// text is the one the scraper recorded — except where it glued two notices into one text.
+    #[test]
+    fn finds_the_diarienummer_of_the_real_nacka_texts() {
+        let sample: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/nacka-bygglov-kungorelser-redacted.json")).unwrap();
+        let permits = sample["permits"].as_array().unwrap();
+        assert_eq!(permits.len(), 12);
+        for permit in permits {
+            let text = permit["text_redacted"].as_str().unwrap();
+            let recorded = permit["diarienummer"].as_str().unwrap();
+            let found = extract_diarienummer(text).unwrap();
+            if recorded == "B 2025-001330" {
+                // "…, B 2025-001666 Förlängning av tidsbegränsat lov …, B 2025-001330": two notices.
+                assert_eq!(found, "B 2025-001666");
+            } else {
+                assert_eq!(found, recorded, "{text}");
+            }
+            assert_eq!(redact_personnummer(text), text, "nothing to redact in {text}");
+        }
+    }
+
+    #[test]
+    fn builds_stable_ids() {
+        assert_eq!(
+            document_id("2260", "meetingsplus", "4825b254-0228-4723-8e7c-33ae0d644cc7"),
+            "2260-meetingsplus-4825b254-0228-4723-8e7c-33ae0d644cc7"
+        );
+        assert_eq!(item_key(" /anslagstavla/Kungörelse bygglov.html "), "anslagstavla-Kungörelse-bygglov.html");
+        assert_eq!(item_key("KS 2023/412"), "KS-2023-412");
+    }
+
+    #[test]
+    fn parses_the_date_spellings_platforms_use() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 1);
+        for text in [
+            "2024-03-01",
+            "2024-03-01T00:00:00",
+            "2024-03-01 13:37:00",
+            "20240301",
+            "2024/03/01",
+            "01.03.2024",
+            "01/03/2024",
+            "1 mars 2024",
+            "den 1 mars 2024",
+        ] {
+            assert_eq!(parse_date(text), day, "{text}");
+        }
+        for text in ["2024-02-30", "1.3.24", "", "mars", "202403011"] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+        assert_eq!(find_date("Anslås till och med 2024-03-22."), NaiveDate::from_ymd_opt(2024, 3, 22));
+        assert_eq!(find_date("t.o.m. 22 mars 2024"), NaiveDate::from_ymd_opt(2024, 3, 22));
+    }
+
+    #[test]
+    fn converts_epoch_millis_to_the_swedish_day() {
+        // 2024-02-29T23:30:00Z is 1 March in Stockholm (UTC+1).
+        assert_eq!(stockholm_date_from_millis(1_709_249_400_000), NaiveDate::from_ymd_opt(2024, 3, 1));
+        // 2024-06-30T22:30:00Z is 1 July in Stockholm (UTC+2).
+        assert_eq!(stockholm_date_from_millis(1_719_786_600_000), NaiveDate::from_ymd_opt(2024, 7, 1));
+        // 2024-06-30T21:30:00Z is still 30 June.
+        assert_eq!(stockholm_date_from_millis(1_719_783_000_000), NaiveDate::from_ymd_opt(2024, 6, 30));
+    }
+
+    #[test]
+    fn composes_bodies() {
+        assert_eq!(
+            compose_body(Some(" Text "), &[("Typ", "Kungörelse".into()), ("Tom", " ".into())]).unwrap(),
+            "Text\n\nTyp: Kungörelse"
+        );
+        assert_eq!(compose_body(None, &[]), None);
+        assert_eq!(compose_body(Some(""), &[("Typ", "X".into())]).unwrap(), "Typ: X");
+    }
+}
