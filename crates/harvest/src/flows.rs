@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use namndsok_sources::{ciceron, meetingsplus, netpublicator, ParseOutcome, Platform, PlatformSettings, Source};
+use namndsok_sources::{
+    ciceron, file, meetingsplus, netpublicator, sitevision, wordpress, ParseOutcome, Platform, PlatformSettings, Source,
+};
 
 use crate::fetch::{Body, Validators};
 use crate::state::SourceState;
@@ -24,7 +26,14 @@ pub(crate) async fn list(
         (Platform::Ciceron, PlatformSettings::Ciceron { doctype, search_id, kind }) => {
             walk.ciceron(*doctype, search_id, *kind).await
         }
-        _ => walk.other(validators).await,
+        (Platform::Sitevision, PlatformSettings::Sitevision { path, portlet }) => {
+            walk.sitevision(path, portlet.as_deref(), validators).await
+        }
+        (Platform::WordPress, PlatformSettings::WordPress { post_type, kind }) => walk.wordpress(post_type, *kind).await,
+        (Platform::File, PlatformSettings::File { path }) => walk.file(path).await,
+        (platform, settings) => Err(HarvestError::Io(std::io::Error::other(format!(
+            "the catalogue gave platform {platform} the settings of another platform: {settings:?}"
+        )))),
     }
 }
 
@@ -200,8 +209,61 @@ impl Walk<'_> {
         Ok(listing)
     }
 
-    async fn other(&self, _validators: &mut HashMap<String, Validators>) -> Result<Listing, HarvestError> {
-        Err(HarvestError::Io(std::io::Error::other(format!("no flow for platform {}", self.source.platform))))
+    /// Sitevision: one page with the listing embedded as JSON. Fetched conditionally: an
+    /// unchanged page (304) means every item is unchanged.
+    async fn sitevision(
+        &self,
+        path: &str,
+        portlet: Option<&str>,
+        validators: &mut HashMap<String, Validators>,
+    ) -> Result<Listing, HarvestError> {
+        let url = sitevision::page_url(&self.source.url, path);
+        let previous = self.previous.validators.get(&url);
+        let fetched = self.harvester.fetcher().fetch(&url, &Body::Get, previous, self.interval).await?;
+        let mut listing = Listing::default();
+        let Some(html) = fetched.body else {
+            listing.entries = self.previous.items.keys().map(|id| Entry::Unchanged { id: id.clone() }).collect();
+            return Ok(listing);
+        };
+        if fetched.validators != Validators::default() {
+            validators.insert(url, fetched.validators);
+        }
+        let outcome = sitevision::parse_page(&self.source.context(), &html, portlet)?;
+        self.add(&mut listing, outcome);
+        Ok(listing)
+    }
+
+    /// WordPress REST: pages of posts, as many as `X-WP-TotalPages` says.
+    async fn wordpress(&self, post_type: &str, kind: namndsok_model::Kind) -> Result<Listing, HarvestError> {
+        let context = self.source.context();
+        let mut listing = Listing::default();
+        let mut page = 1;
+        loop {
+            self.check_pages(page)?;
+            let url = wordpress::posts_url(&self.source.url, post_type, page);
+            let fetched = self.harvester.fetcher().fetch(&url, &Body::Get, None, self.interval).await?;
+            let header = |name: &str| fetched.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let paging = wordpress::Paging::from_headers(header("x-wp-totalpages").as_deref(), header("x-wp-total").as_deref());
+            let outcome = wordpress::parse_posts(&context, fetched.body.as_deref().unwrap_or(""), kind, page, paging)?;
+            let next = outcome.next_page;
+            self.add(&mut listing, outcome);
+            match next {
+                Some(next) => page = next,
+                None => break,
+            }
+        }
+        Ok(listing)
+    }
+
+    /// A local NDJSON file (Document JSON v1 lines).
+    async fn file(&self, path: &str) -> Result<Listing, HarvestError> {
+        let path = path.to_string();
+        let text = tokio::task::spawn_blocking(move || std::fs::read_to_string(path))
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))??;
+        let mut listing = Listing::default();
+        self.add(&mut listing, file::parse_ndjson(&self.source.context(), &text));
+        Ok(listing)
     }
 }
 
