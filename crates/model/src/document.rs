@@ -153,7 +153,7 @@ impl Document {
             }
             None => organisation.name.clone(),
         };
-        let title = required_string(object, "title")?;
+        let title = redact(required_string(object, "title")?);
         let date = required_date(object, "date")?;
         let publish_from = optional_date(object, "publish_from")?;
         let publish_to = optional_date(object, "publish_to")?;
@@ -171,10 +171,10 @@ impl Document {
                 kind,
                 kommun_kod,
                 kommun,
-                organ: optional_string(object, "organ")?.filter(|s| !s.is_empty()),
-                diarienummer: optional_string(object, "diarienummer")?.filter(|s| !s.is_empty()),
+                organ: optional_string(object, "organ")?.filter(|s| !s.is_empty()).map(redact),
+                diarienummer: optional_string(object, "diarienummer")?.filter(|s| !s.is_empty()).map(redact),
                 title,
-                body: optional_string(object, "body")?,
+                body: optional_string(object, "body")?.map(redact),
                 date,
                 publish_from,
                 publish_to,
@@ -220,6 +220,11 @@ impl Document {
         let from = self.publish_from.unwrap_or(self.date);
         Some(from + chrono::Days::new(21))
     }
+}
+
+/// Personnummer never enter the index, from any source.
+fn redact(text: String) -> String {
+    crate::personnummer::redact_personnummer(&text)
 }
 
 fn names_agree(given: &str, registry_name: &str) -> bool {
@@ -342,6 +347,14 @@ mod tests {
         let parsed = parse(line).unwrap();
         assert_eq!(parsed.warnings.len(), 2, "{:?}", parsed.warnings);
         assert_eq!(parsed.document.kommun, "Mariestad");
+    }
+
+    #[test]
+    fn redacts_personnummer_at_ingest() {
+        let line = r#"{"id":"x","kind":"anslag","kommun_kod":"1493","title":"Sökande 19121212-1212","body":"Part: 121212-1212, org 212000-1736","date":"2023-01-01"}"#;
+        let document = parse(line).unwrap().document;
+        assert_eq!(document.title, "Sökande [personnummer]");
+        assert_eq!(document.body.as_deref(), Some("Part: [personnummer], org 212000-1736"));
     }
 
     #[test]

@@ -11,11 +11,15 @@
 //! - [`diarienummer`]: case numbers as people and vendor systems write them (`KS 2023/412`,
 //!   `Dnr KS2023.412`, `BN 2025-002614`) reduced to one comparable key.
 //!
+//! - [`personnummer`]: personnummer found (with the Luhn check) and redacted in every field of
+//!   every document at ingest.
+//!
 //! It deliberately has no dependency on tantivy, axum or any I/O beyond parsing strings, so that
 //! harvesters, the index and the server can all share it.
 
 pub mod diarienummer;
 pub mod document;
+pub mod personnummer;
 pub mod registry;
 
 pub use diarienummer::CaseNumber;
