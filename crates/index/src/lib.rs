@@ -338,6 +338,35 @@ impl SearchIndex {
         Ok(rows)
     }
 
+    /// Removes anslag whose anslag period ended before `cutoff` (a deployment's retention
+    /// setting for expired notices). Returns how many were removed.
+    pub fn delete_expired_anslag(&self, cutoff: chrono::NaiveDate) -> Result<u64, IndexError> {
+        use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
+        let publish_to = self.fields.get("publish_to");
+        let ended: Box<dyn Query> = Box::new(RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_u64(publish_to, 1)),
+            std::ops::Bound::Excluded(Term::from_field_u64(publish_to, search::yyyymmdd(cutoff))),
+        ));
+        let anslag: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.get("kind"), namndsok_model::Kind::Anslag.as_str()),
+            IndexRecordOption::Basic,
+        ));
+        let query = BooleanQuery::new(vec![(Occur::Must, ended), (Occur::Must, anslag)]);
+        let expired = self.searcher().search(&query, &Count)? as u64;
+        if expired == 0 {
+            return Ok(0);
+        }
+        let mut guard = self.writer.lock().expect("writer lock poisoned");
+        let writer = match guard.as_mut() {
+            Some(writer) => writer,
+            None => guard.insert(self.index.writer(WRITER_HEAP_BYTES)?),
+        };
+        writer.delete_query(Box::new(query))?;
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(expired)
+    }
+
     /// One document by id.
     pub fn get(&self, id: &str) -> Result<Option<Document>, IndexError> {
         let searcher = self.reader.searcher();

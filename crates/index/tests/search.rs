@@ -127,3 +127,21 @@ fn words_all_match_first_then_most() {
     assert!(response.matched_all >= 1 && response.matched_all <= response.total);
     assert_eq!(ids(&index, "xyzzy plugh"), Vec::<String>::new());
 }
+
+#[test]
+fn expired_anslag_can_be_removed_after_a_retention_period() {
+    let index = corpus();
+    let anslag = |id: &str, to: &str| {
+        let json = serde_json::json!({"id": id, "kind": "anslag", "kommun_kod": "1493", "title": "Kungörelse om bygglov",
+            "date": "2024-01-01", "publish_from": "2024-01-01", "publish_to": to});
+        Document::from_json_line(&json.to_string(), Registry::global()).unwrap().document
+    };
+    index.upsert(&[anslag("old", "2024-01-22"), anslag("current", "2099-01-01")]).unwrap();
+    let before = index.num_docs();
+    let removed = index.delete_expired_anslag(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(index.num_docs(), before - 1);
+    assert!(index.get("old").unwrap().is_none());
+    assert!(index.get("current").unwrap().is_some());
+    assert!(index.get("batteri").unwrap().is_some(), "other kinds stay");
+}
