@@ -186,12 +186,14 @@ id = "ange-meetingsplus"
 kommun = "2260"
 platform = "meetingsplus"
 url = "{meetings}"
+rate_per_second = 50.0
 
 [[source]]
 id = "mariestad-netpublicator"
 kommun = "1493"
 platform = "netpublicator"
 url = "{netpub}/bulletinboard/public"
+rate_per_second = 50.0
 board = "5f2c-00a1"
 
 [[source]]
