@@ -158,6 +158,39 @@ impl SearchIndex {
         })
     }
 
+    /// The ids of every document that matches `request` with every word — the semantics of a
+    /// date-sorted search, which is what alerts use — without ranking, facets, snippets or
+    /// stored documents. Paging parameters are ignored.
+    pub fn matching_ids(&self, request: &SearchRequest) -> Result<Vec<String>, IndexError> {
+        let searcher = self.searcher();
+        let parsed = query::parse(&request.q);
+        let filters = self.filter_queries(request);
+        let mut mode = Mode { fuzzy: false, strict: true };
+        let mut query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
+        if !parsed.required.is_empty() && searcher.search(&query, &Count)? < self.schema_config.ranking.fuzzy_below {
+            mode.fuzzy = true;
+            query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
+        }
+        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
+        for address in addresses {
+            by_segment.entry(address.segment_ord).or_default().push(address.doc_id);
+        }
+        let mut ids = Vec::new();
+        let mut text = String::new();
+        for (segment, docs) in by_segment {
+            let Some(column) = searcher.segment_reader(segment).fast_fields().str("id")? else { continue };
+            for doc in docs {
+                if let Some(ord) = column.term_ords(doc).next() {
+                    if column.ord_to_str(ord, &mut text)? {
+                        ids.push(text.clone());
+                    }
+                }
+            }
+        }
+        Ok(ids)
+    }
+
     /// Counts, facets and one page of hits in one pass over the matches.
     fn collect(
         &self,

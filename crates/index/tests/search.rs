@@ -145,3 +145,18 @@ fn expired_anslag_can_be_removed_after_a_retention_period() {
     assert!(index.get("current").unwrap().is_some());
     assert!(index.get("batteri").unwrap().is_some(), "other kinds stay");
 }
+
+#[test]
+fn matching_ids_are_the_date_sorted_search_without_paging() {
+    let index = corpus();
+    for q in ["fabrik", "batterifabrik", "förskola", "laddstolpe", "Dnr KS 2023/412", "fabrik -battericeller"] {
+        let mut request = SearchRequest::query(q);
+        request.sort = namndsok_index::Sort::DateDesc;
+        request.limit = 100;
+        let mut expected: Vec<String> = index.search(&request).unwrap().hits.into_iter().map(|h| h.id).collect();
+        let mut found = index.matching_ids(&request).unwrap();
+        expected.sort();
+        found.sort();
+        assert_eq!(found, expected, "{q}");
+    }
+}
