@@ -36,8 +36,10 @@ fn title(kommun: &str, i: usize) -> String {
 fn meetingsplus(kommun: String) -> Router {
     let list = {
         let items: Vec<_> = (0..ITEMS)
-            .map(|i| serde_json::json!({"Id": format!("{kommun}-{i:04}"), "Type": "Kungörelse", "StartDate": "2026-11-20",
-                "EndDate": "2026-12-11", "Title": title(&kommun, i), "CommitteeName": "Byggnadsnämnden"}))
+            .map(|i| {
+                serde_json::json!({"Id": format!("{kommun}-{i:04}"), "Type": "Kungörelse", "StartDate": "2026-11-20",
+                "EndDate": "2026-12-11", "Title": title(&kommun, i), "CommitteeName": "Byggnadsnämnden"})
+            })
             .collect();
         serde_json::json!({"Items": items, "TotalItemCount": ITEMS}).to_string()
     };
@@ -88,9 +90,11 @@ fn sitevision(kommun: String) -> Router {
 
 fn wordpress(kommun: String) -> Router {
     let posts: Vec<_> = (0..ITEMS)
-        .map(|i| serde_json::json!({"id": i + 1, "date": "2026-11-20T09:00:00", "modified": "2026-11-20T09:00:00",
+        .map(|i| {
+            serde_json::json!({"id": i + 1, "date": "2026-11-20T09:00:00", "modified": "2026-11-20T09:00:00",
             "link": format!("https://example.se/anslag/{i}/"), "title": {"rendered": title(&kommun, i)},
-            "content": {"rendered": "<p>Beslut om bygglov.</p>"}}))
+            "content": {"rendered": "<p>Beslut om bygglov.</p>"}})
+        })
         .collect();
     let body = serde_json::Value::Array(posts).to_string();
     Router::new().route(

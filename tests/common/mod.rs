@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub fn binary() -> &'static str {
@@ -31,23 +32,34 @@ pub fn import(index: &Path, files: &[&Path]) -> Output {
 pub struct Server {
     child: Child,
     pub address: String,
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
     pub fn start(index: &Path) -> Server {
+        Server::start_with(index, &[])
+    }
+
+    /// `namndsok serve --addr 127.0.0.1:0 --index INDEX EXTRA…`.
+    pub fn start_with(index: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(binary())
             .args(["serve", "--addr", "127.0.0.1:0", "--index"])
             .arg(index)
+            .args(extra)
             .env("NAMNDSOK_LOG", "info")
+            .env("NO_COLOR", "1")
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
             .expect("namndsok serve starts");
         let stderr = child.stderr.take().expect("stderr is piped");
         let (sender, receiver) = std::sync::mpsc::channel();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = log.clone();
         std::thread::spawn(move || {
             let mut sent = false;
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line.clone());
                 if !sent {
                     if let Some(start) = line.find("listening on http://") {
                         let address = line[start + "listening on http://".len()..]
@@ -62,7 +74,18 @@ impl Server {
             }
         });
         let address = receiver.recv_timeout(Duration::from_secs(60)).expect("the server reports its address");
-        Server { child, address }
+        Server { child, address, log }
+    }
+
+    /// Everything the server logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    /// Kills the process outright (SIGKILL: no shutdown, no flushing) and waits for it.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
     }
 
     pub fn get(&self, path_and_query: &str) -> Response {
@@ -115,14 +138,27 @@ pub fn get(address: &str, path_and_query: &str) -> Response {
 
 /// A minimal HTTP/1.1 request with an optional JSON body.
 pub fn request(address: &str, method: &str, path_and_query: &str, json: Option<&str>) -> Response {
+    send(address, method, path_and_query, &[], json.map(|body| ("application/json", body)))
+}
+
+/// A minimal HTTP/1.1 request with extra headers and an optional `(content type, body)`.
+pub fn send(
+    address: &str,
+    method: &str,
+    path_and_query: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &str)>,
+) -> Response {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let body = json.unwrap_or("");
-    let content = if json.is_some() {
-        format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len())
-    } else {
-        String::new()
+    let mut content = match body {
+        Some((content_type, body)) => format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", body.len()),
+        None => String::new(),
     };
+    for (name, value) in headers {
+        content.push_str(&format!("{name}: {value}\r\n"));
+    }
+    let body = body.map_or("", |(_, body)| body);
     write!(stream, "{method} {path_and_query} HTTP/1.1\r\nHost: {address}\r\n{content}Connection: close\r\n\r\n{body}")
         .unwrap();
     // Read the head, then exactly the body (some servers keep the connection open).

@@ -45,7 +45,7 @@ pub fn feed(
     xml.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", escape(feed_url)));
     xml.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape(&format!("{base}/?{}", search.query))
+        escape(&format!("{base}/?{}", crate::matcher::search_query(search)))
     ));
     xml.push_str("  <author><name>Nämndsök</name></author>\n");
     xml.push_str("  <generator>Nämndsök</generator>\n");

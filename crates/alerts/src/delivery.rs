@@ -126,6 +126,9 @@ pub struct Deliverer {
     pub smtp: SmtpSettings,
     pub webhook: WebhookSettings,
     pub retry: RetryPolicy,
+    /// Whether e-mail is sent at all. Without a relay (false), e-mail and notice rows stay
+    /// pending, untouched, until a deliverer with a relay takes them; webhooks still go out.
+    pub email_enabled: bool,
 }
 
 /// The JSON a webhook receives.
@@ -160,7 +163,13 @@ enum Outcome {
 
 impl Deliverer {
     pub fn new(smtp: SmtpSettings, webhook: WebhookSettings) -> Deliverer {
-        Deliverer { smtp, webhook, retry: RetryPolicy::default() }
+        Deliverer { smtp, webhook, retry: RetryPolicy::default(), email_enabled: true }
+    }
+
+    /// Sends webhooks only; e-mail stays in the outbox (see [`Deliverer::email_enabled`]).
+    pub fn without_email(mut self) -> Deliverer {
+        self.email_enabled = false;
+        self
     }
 
     pub fn with_retry(mut self, retry: RetryPolicy) -> Deliverer {
@@ -177,10 +186,15 @@ impl Deliverer {
     }
 
     /// Sends every row due at `now` (up to 100 per call; call again while `sent + retried +
-    /// failed + dropped` is 100).
+    /// failed + dropped` is 100). Without e-mail, only webhook rows are taken.
     pub fn deliver_due(&self, store: &AlertStore, now: DateTime<Utc>) -> Result<DeliveryReport, AlertError> {
         let mut report = DeliveryReport::default();
-        for item in store.claim_due(now, BATCH, LEASE)? {
+        let kinds: &[OutboxKind] = if self.email_enabled {
+            &[OutboxKind::Email, OutboxKind::Webhook, OutboxKind::Notice]
+        } else {
+            &[OutboxKind::Webhook]
+        };
+        for item in store.claim_due_of(now, BATCH, LEASE, kinds)? {
             self.deliver_one(store, &item, now, &mut report)?;
         }
         if report != DeliveryReport::default() {
@@ -328,10 +342,11 @@ impl Deliverer {
         let body = format!(
             "Hej!\n\nDin bevakning \"{label}\" på Nämndsök skickar träffar till webhooken\n{url}\n\n\
              De senaste {failures} leveranserna misslyckades, så bevakningen är nu avstängd.\n\
-             Senaste felet: {error}\n\nNär mottagaren fungerar igen kan du slå på bevakningen under\n\
-             {base}/bevakningar\n\nHälsningar\nNämndsök\n",
+             Senaste felet: {error}\n\nNär mottagaren fungerar igen kan du slå på bevakningen genom att skicka\n\
+             PATCH {base}/api/v1/saved-searches/{id} med {{\"enabled\": true}}.\n\nHälsningar\nNämndsök\n",
             label = clean(&search.label()),
-            base = self.smtp.base_url,
+            base = self.base(),
+            id = search.id,
         );
         store.enqueue_notice(search.account_id, "Nämndsök: din webhook-bevakning är avstängd", &body, now)?;
         Ok(())

@@ -370,7 +370,7 @@ fn follows(document: &Document, case: &FollowCase) -> bool {
 }
 
 /// The search page parameters showing a search's results.
-fn search_query(search: &SavedSearch) -> String {
+pub(crate) fn search_query(search: &SavedSearch) -> String {
     match &search.follow_case {
         Some(case) if search.query.trim().is_empty() => form_urlencoded::Serializer::new(String::new())
             .append_pair("q", &case.case_key)

@@ -27,10 +27,11 @@ use crate::AlertError;
 type Result<T> = std::result::Result<T, AlertError>;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migrations by version: `MIGRATIONS[n]` takes the file from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE accounts (
     id          INTEGER PRIMARY KEY,
     email       TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -96,7 +97,12 @@ CREATE TABLE feed_entries (
     added_at        INTEGER NOT NULL,
     PRIMARY KEY (saved_search_id, document_id)
 ) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+-- Version 2: accounts an operator trusts to add documents (`POST /api/v1/ingest`).
+ALTER TABLE accounts ADD COLUMN may_ingest INTEGER NOT NULL DEFAULT 0;
+"#,
+];
 
 /// Feed entries kept per saved search (the newest).
 pub const FEED_ENTRIES_KEPT: usize = 100;
@@ -136,6 +142,9 @@ pub struct Account {
     /// searches are matched.
     pub confirmed: bool,
     pub created: DateTime<Utc>,
+    /// Whether the account may add documents to the index (a trusted feeder; set only by an
+    /// operator, see [`AlertStore::set_may_ingest`]).
+    pub may_ingest: bool,
 }
 
 /// How often matches are sent.
@@ -473,9 +482,36 @@ impl AlertStore {
     /// The account with this id.
     pub fn account(&self, id: AccountId) -> Result<Account> {
         self.lock()
-            .query_row("SELECT id, email, confirmed, created FROM accounts WHERE id = ?1", [id.0], account_from_row)
+            .query_row(
+                "SELECT id, email, confirmed, created, may_ingest FROM accounts WHERE id = ?1",
+                [id.0],
+                account_from_row,
+            )
             .optional()?
             .ok_or(AlertError::NotFound)
+    }
+
+    /// The account with this e-mail address (compared without regard to case), if any.
+    pub fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT id, email, confirmed, created, may_ingest FROM accounts WHERE email = ?1",
+                [email.trim()],
+                account_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Lets the account add documents, or stops it (operators only: `namndsok accounts create
+    /// --ingest`).
+    pub fn set_may_ingest(&self, account: AccountId, may_ingest: bool) -> Result<()> {
+        let changed =
+            self.lock().execute("UPDATE accounts SET may_ingest = ?1 WHERE id = ?2", params![may_ingest, account.0])?;
+        if changed == 0 {
+            return Err(AlertError::NotFound);
+        }
+        Ok(())
     }
 
     /// The account an API token belongs to. The token is hashed with SHA-256; the row is found
@@ -486,9 +522,9 @@ impl AlertStore {
         let conn = self.lock();
         let row = conn
             .query_row(
-                "SELECT id, email, confirmed, created, token_hash FROM accounts WHERE token_hash = ?1",
+                "SELECT id, email, confirmed, created, may_ingest, token_hash FROM accounts WHERE token_hash = ?1",
                 [&hash],
-                |row| Ok((account_from_row(row)?, row.get::<_, String>(4)?)),
+                |row| Ok((account_from_row(row)?, row.get::<_, String>(5)?)),
             )
             .optional()?;
         Ok(row.and_then(|(account, stored)| constant_time_eq(stored.as_bytes(), hash.as_bytes()).then_some(account)))
@@ -820,8 +856,20 @@ impl AlertStore {
     /// second worker does not take them, and a worker that dies mid-send leaves them to be
     /// retried when the lease runs out (at-least-once).
     pub fn claim_due(&self, now: DateTime<Utc>, limit: usize, lease: Duration) -> Result<Vec<OutboxItem>> {
+        self.claim_due_of(now, limit, lease, &[OutboxKind::Email, OutboxKind::Webhook, OutboxKind::Notice])
+    }
+
+    /// Like [`Self::claim_due`], for rows of the given kinds only (the others stay pending and
+    /// untouched: a server without an SMTP relay still sends webhooks).
+    pub fn claim_due_of(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        lease: Duration,
+        kinds: &[OutboxKind],
+    ) -> Result<Vec<OutboxItem>> {
         self.transaction(|tx| {
-            let items = due_in(tx, now, limit)?;
+            let items = due_of_in(tx, now, limit, kinds)?;
             for item in &items {
                 tx.execute(
                     "UPDATE outbox SET next_attempt_at = ?1 WHERE id = ?2",
@@ -1005,12 +1053,28 @@ pub(crate) fn insert_feed_entries(
 }
 
 fn due_in(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxItem>> {
+    due_of_in(conn, now, limit, &[OutboxKind::Email, OutboxKind::Webhook, OutboxKind::Notice])
+}
+
+fn due_of_in(conn: &Connection, now: DateTime<Utc>, limit: usize, kinds: &[OutboxKind]) -> Result<Vec<OutboxItem>> {
+    let kinds = |kind: OutboxKind| kinds.contains(&kind);
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1
+           AND ((kind = 'email' AND ?3) OR (kind = 'webhook' AND ?4) OR (kind = 'notice' AND ?5))
          ORDER BY next_attempt_at, id LIMIT ?2"
     ))?;
-    let rows =
-        statement.query_map(params![to_unix(now), limit as i64], outbox_from_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = statement
+        .query_map(
+            params![
+                to_unix(now),
+                limit as i64,
+                kinds(OutboxKind::Email),
+                kinds(OutboxKind::Webhook),
+                kinds(OutboxKind::Notice)
+            ],
+            outbox_from_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -1080,6 +1144,7 @@ fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         email: row.get(1)?,
         confirmed: row.get(2)?,
         created: from_unix(row.get(3)?),
+        may_ingest: row.get(4)?,
     })
 }
 
@@ -1205,6 +1270,50 @@ mod tests {
         assert_eq!(store.mark_seen(search, &["a", "b"], now).unwrap(), 2);
         assert_eq!(store.mark_seen(search, &["b", "c"], now).unwrap(), 1);
         assert_eq!(store.unseen(search, &["a", "d", "c", "e", "d"]).unwrap(), ["d", "e"]);
+    }
+
+    #[test]
+    fn accounts_are_found_by_email_and_ingest_is_granted_by_operators_only() {
+        let (_dir, store) = store();
+        let (id, token) = store.create_account("Anna@Example.org").unwrap();
+        let found = store.account_by_email("anna@example.org").unwrap().unwrap();
+        assert_eq!(found.id, id);
+        assert!(!found.may_ingest);
+        assert!(store.account_by_email("bo@example.org").unwrap().is_none());
+        store.set_may_ingest(id, true).unwrap();
+        assert!(store.account_by_token(&token).unwrap().unwrap().may_ingest);
+        assert!(matches!(store.set_may_ingest(AccountId(99), true), Err(AlertError::NotFound)));
+    }
+
+    #[test]
+    fn due_rows_can_be_claimed_by_kind() {
+        let (_dir, store) = store();
+        let (account, _) = store.create_account("anna@example.org").unwrap();
+        let now = Utc::now();
+        store.enqueue_notice(account, "Hej", "text", now).unwrap();
+        let webhooks = store.claim_due_of(now, 10, Duration::minutes(5), &[OutboxKind::Webhook]).unwrap();
+        assert!(webhooks.is_empty());
+        assert_eq!(store.due(now, 10).unwrap().len(), 1, "the notice is untouched");
+        assert_eq!(store.claim_due(now, 10, Duration::minutes(5)).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("alerts.sqlite");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE schema_version (version INTEGER NOT NULL)").unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(MIGRATIONS[0]).unwrap();
+            tx.execute("INSERT INTO schema_version (version) VALUES (1)", []).unwrap();
+            tx.execute("INSERT INTO accounts (email, token_hash, confirmed, created) VALUES ('a@b.se', 'x', 1, 0)", [])
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = AlertStore::open(&path).unwrap();
+        let account = store.account_by_email("a@b.se").unwrap().unwrap();
+        assert!(account.confirmed && !account.may_ingest);
     }
 
     #[test]

@@ -29,7 +29,9 @@ pub(crate) async fn list(
         (Platform::Sitevision, PlatformSettings::Sitevision { path, portlet }) => {
             walk.sitevision(path, portlet.as_deref(), validators).await
         }
-        (Platform::WordPress, PlatformSettings::WordPress { post_type, kind }) => walk.wordpress(post_type, *kind).await,
+        (Platform::WordPress, PlatformSettings::WordPress { post_type, kind }) => {
+            walk.wordpress(post_type, *kind).await
+        }
         (Platform::File, PlatformSettings::File { path }) => walk.file(path).await,
         (platform, settings) => Err(HarvestError::Io(std::io::Error::other(format!(
             "the catalogue gave platform {platform} the settings of another platform: {settings:?}"
@@ -243,7 +245,8 @@ impl Walk<'_> {
             let url = wordpress::posts_url(&self.source.url, post_type, page);
             let fetched = self.harvester.fetcher().fetch(&url, &Body::Get, None, self.interval).await?;
             let header = |name: &str| fetched.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-            let paging = wordpress::Paging::from_headers(header("x-wp-totalpages").as_deref(), header("x-wp-total").as_deref());
+            let paging =
+                wordpress::Paging::from_headers(header("x-wp-totalpages").as_deref(), header("x-wp-total").as_deref());
             let outcome = wordpress::parse_posts(&context, fetched.body.as_deref().unwrap_or(""), kind, page, paging)?;
             let next = outcome.next_page;
             self.add(&mut listing, outcome);

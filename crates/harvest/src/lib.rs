@@ -149,6 +149,9 @@ pub(crate) struct Listing {
     pub rejected: Vec<RejectedItem>,
 }
 
+/// Called with the documents of each successful upsert (see [`Harvester::on_committed`]).
+pub type CommitCallback = Arc<dyn Fn(&[Document]) + Send + Sync>;
+
 struct Inner {
     catalogue: Catalogue,
     index: Arc<SearchIndex>,
@@ -158,6 +161,7 @@ struct Inner {
     state: Mutex<HarvestState>,
     /// Serialises state-file writes.
     save: Mutex<()>,
+    on_committed: Mutex<Option<CommitCallback>>,
 }
 
 /// The harvester. Cheap to clone; clones share state.
@@ -185,8 +189,18 @@ impl Harvester {
                 settings,
                 state: Mutex::new(state),
                 save: Mutex::new(()),
+                on_committed: Mutex::new(None),
             }),
         })
+    }
+
+    /// Registers `callback`, replacing any earlier one: after each source's upsert has
+    /// committed, it is called on the blocking thread pool with the new and changed documents
+    /// that were upserted. It runs before the source's harvest state is saved, so if the process
+    /// dies before the callback returns, the next pass sees these documents as new again and
+    /// calls it again with them (at least once). Errors are the callback's to handle.
+    pub fn on_committed(&self, callback: CommitCallback) {
+        *self.inner.on_committed.lock().expect("callback lock") = Some(callback);
     }
 
     /// One pass over every source; a summary per source, in catalogue order.
@@ -395,9 +409,13 @@ impl Harvester {
             self.dead_letter(source, &listing.rejected)?;
         }
         let index = self.inner.index.clone();
+        let on_committed = self.inner.on_committed.lock().expect("callback lock").clone();
         tokio::task::spawn_blocking(move || -> Result<(), namndsok_index::IndexError> {
             if !upserts.is_empty() {
                 index.upsert(&upserts)?;
+                if let Some(callback) = on_committed {
+                    callback(&upserts);
+                }
             }
             if !takedowns.is_empty() {
                 let ids: Vec<&str> = takedowns.iter().map(String::as_str).collect();

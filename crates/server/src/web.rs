@@ -2,7 +2,9 @@
 //! data freshness (`/status`).
 //!
 //! Every function works without JavaScript (there is none): filters and the map are links,
-//! paging is links, the form is a plain GET. Text from sources is untrusted and always goes
+//! paging is links, the search form is a plain GET. When the server has alerts and an SMTP
+//! relay, a second form under the results ("Bevaka sökningen med e-post") POSTs the search to
+//! `/bevaka` ([`crate::alert_pages`]). Text from sources is untrusted and always goes
 //! through [`escape_html`]; the only markup we pass through is the search snippet, which the
 //! index builds from escaped text plus our own `<mark>` tags. Pages are sent with a strict
 //! Content-Security-Policy (see [`security_headers`]): no scripts, no inline styles, nothing
@@ -26,7 +28,7 @@ use crate::AppState;
 
 /// The stylesheet, served under a versioned name so it can be cached forever.
 const STYLESHEET: &str = include_str!("../assets/style.css");
-pub const STYLESHEET_PATH: &str = "/assets/style-1.css";
+pub const STYLESHEET_PATH: &str = "/assets/style-2.css";
 /// The kommun map: `# viewBox 0 0 W H`, then `kommunkod<TAB>name<TAB>svg path`.
 const MAP_TSV: &str = include_str!("../assets/kommuner-map.tsv");
 
@@ -113,14 +115,14 @@ impl PageState {
     }
 }
 
-fn page(title: &str, head_extra: &str, body: &str) -> String {
+pub(crate) fn page(title: &str, head_extra: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"{STYLESHEET_PATH}\">\n{head_extra}</head>\n<body>\n<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>\n<header class=\"site\"><p class=\"brand\"><a href=\"/\">Nämndsök</a></p><nav aria-label=\"Webbplats\"><a href=\"/\">Sök</a> <a href=\"/status\">Datastatus</a></nav></header>\n<main id=\"innehall\">\n{body}</main>\n<footer class=\"site\"><p>Nämndsök samlar ärenden, protokoll och anslag från Sveriges 290 kommuner och 21 regioner. Uppgifterna kommer från kommunernas egna system; kontrollera alltid mot källan.</p></footer>\n</body>\n</html>\n",
         title = escape_html(title),
     )
 }
 
-fn html_response(status: StatusCode, html: String) -> Response {
+pub(crate) fn html_response(status: StatusCode, html: String) -> Response {
     (status, [(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response()
 }
 
@@ -157,7 +159,9 @@ pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery)
         "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Följ sökningen\" href=\"{}\">\n",
         escape_html(&feed)
     );
-    let body = render_search(&page_state, &request, &response, &feed);
+    let watch = crate::alert_pages::form_available(&state)
+        && page_state.pairs.iter().any(|(k, _)| matches!(k.as_str(), "q" | "kommun" | "lan" | "kind" | "organ"));
+    let body = render_search(&page_state, &request, &response, &feed, watch);
     html_response(StatusCode::OK, page(&title, &head, &body))
 }
 
@@ -212,7 +216,13 @@ fn filter_label(key: &str, value: &str) -> String {
     }
 }
 
-fn render_search(state: &PageState, request: &SearchRequest, response: &SearchResponse, feed: &str) -> String {
+fn render_search(
+    state: &PageState,
+    request: &SearchRequest,
+    response: &SearchResponse,
+    feed: &str,
+    watch: bool,
+) -> String {
     let mut body = search_form(state, Some(request));
 
     // Active filters, each removable.
@@ -259,6 +269,9 @@ fn render_search(state: &PageState, request: &SearchRequest, response: &SearchRe
         "<p class=\"follow\"><a href=\"{}\" type=\"application/atom+xml\">Följ sökningen (Atom-flöde)</a></p>",
         escape_html(feed)
     );
+    if watch {
+        body.push_str(&crate::alert_pages::watch_form(&state.pairs));
+    }
     if response.total == 0 {
         body.push_str(&no_hits_help(state, request));
     } else {

@@ -1,0 +1,135 @@
+//! `POST /api/v1/ingest`: trusted feeders add documents, and saved searches are matched
+//! against them.
+//!
+//! **Who may ingest**: an account an operator made a feeder with `namndsok accounts create
+//! --email E --ingest` (the `may_ingest` mark on the account, settable only from the command
+//! line). Any other token gets `403 forbidden`; no token, `401`.
+//!
+//! The body is Document JSON v1, one object per line (NDJSON, at most [`MAX_BODY_BYTES`]).
+//! Each line passes the one gate (`Document::from_json_line`); bad lines are reported with
+//! their number and reason and the rest is imported, as `namndsok import` does. The valid
+//! documents are upserted in one commit; then the new and changed ones (not those identical
+//! to what the index held) are matched against every saved search, and only then is the
+//! answer sent: `{"imported", "replaced", "rejected": [{"line", "reason"}], "warnings": […]}`.
+//! Upserts and matching are idempotent, so a feeder that gets no answer should send the same
+//! body again: nothing is duplicated and no alert is sent twice.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use namndsok_index::import::{LineWarning, RejectedLine};
+use namndsok_model::{Document, Registry};
+use serde_json::{json, Value};
+
+use crate::alerts::{authenticate, blocking, body_bytes, service};
+use crate::{ApiError, AppState};
+
+/// The largest body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Documents per commit.
+const BATCH: usize = 10_000;
+
+/// A parsed body: valid documents (in line order), rejected lines, warnings.
+pub struct Parsed {
+    pub documents: Vec<Document>,
+    pub rejected: Vec<RejectedLine>,
+    pub warnings: Vec<LineWarning>,
+}
+
+/// Parses an NDJSON body line by line (blank lines are skipped).
+pub fn parse_ndjson(body: &[u8]) -> Parsed {
+    let mut parsed = Parsed { documents: Vec::new(), rejected: Vec::new(), warnings: Vec::new() };
+    for (index, line) in body.split(|byte| *byte == b'\n').enumerate() {
+        let number = index + 1;
+        let Ok(text) = std::str::from_utf8(line) else {
+            parsed.rejected.push(RejectedLine { line: number, reason: "not valid UTF-8".into() });
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        match Document::from_json_line(text, Registry::global()) {
+            Ok(line) => {
+                parsed.warnings.extend(line.warnings.into_iter().map(|message| LineWarning { line: number, message }));
+                parsed.documents.push(line.document);
+            }
+            Err(error) => parsed.rejected.push(RejectedLine { line: number, reason: error.to_string() }),
+        }
+    }
+    parsed
+}
+
+pub async fn ingest(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let service = service(&state)?;
+    let index = state.index.clone();
+    blocking(service, move |service| {
+        let account = authenticate(service, &headers)?;
+        if !account.may_ingest {
+            return Err(ApiError::forbidden(
+                "this account may not add documents (an operator grants it: namndsok accounts create --ingest)",
+            ));
+        }
+        let body = body_bytes(body)?;
+        let parsed = parse_ndjson(&body);
+        // New or changed documents: what the matcher is to see. The last line of an id wins.
+        let mut changed: Vec<Document> = Vec::new();
+        for document in &parsed.documents {
+            let same = index.get(&document.id).map_err(ApiError::internal)?.is_some_and(|indexed| indexed == *document);
+            changed.retain(|d| d.id != document.id);
+            if !same {
+                changed.push(document.clone());
+            }
+        }
+        let (mut imported, mut replaced) = (0, 0);
+        for batch in parsed.documents.chunks(BATCH) {
+            let replaced_here = index.upsert(batch).map_err(ApiError::internal)?;
+            replaced += replaced_here;
+            imported += batch.len() - replaced_here;
+        }
+        let report = service.match_documents(&changed).map_err(ApiError::internal)?;
+        tracing::info!(
+            account = %account.id,
+            imported,
+            replaced,
+            rejected = parsed.rejected.len(),
+            matched = changed.len(),
+            new_matches = report.new_matches,
+            "ingest"
+        );
+        Ok(Json(json!({
+            "imported": imported,
+            "replaced": replaced,
+            "rejected": parsed.rejected,
+            "warnings": parsed.warnings,
+        })))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_numbered_and_judged_one_by_one() {
+        let body = b"{\"id\":\"a\",\"kind\":\"arende\",\"kommun_kod\":\"1493\",\"title\":\"T\",\"date\":\"2024-01-02\",\"x\":1}\n\
+                     \n\
+                     not json\n\
+                     {\"id\":\"b\",\"kind\":\"nope\",\"kommun_kod\":\"1493\",\"title\":\"T\",\"date\":\"2024-01-02\"}\n\
+                     \xff\n";
+        let parsed = parse_ndjson(body);
+        assert_eq!(parsed.documents.len(), 1);
+        assert_eq!(parsed.warnings.len(), 1);
+        assert_eq!(parsed.warnings[0].line, 1);
+        let lines: Vec<usize> = parsed.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 4, 5]);
+        assert!(parsed.rejected[0].reason.contains("JSON"), "{}", parsed.rejected[0].reason);
+    }
+}
