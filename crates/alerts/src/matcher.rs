@@ -200,8 +200,12 @@ impl Matcher {
                 index.upsert(documents)?;
                 indexed = true;
             }
-            let ids = all_matches(index, request)?;
-            out.push(ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect());
+            // The batch index is small: every match, without ranking, snippets or stored documents.
+            let ids = index.matching_ids(&request)?;
+            let mut matched: Vec<_> = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
+            // Newest first, as a date-sorted search lists them.
+            matched.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+            out.push(matched);
         }
         Ok(out)
     }
