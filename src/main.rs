@@ -120,6 +120,9 @@ enum Command {
         /// Seconds between harvest passes
         #[arg(long, default_value_t = 300)]
         harvest_interval: u64,
+        /// Days an anslag stays searchable after its anslag period ended (default: always)
+        #[arg(long)]
+        keep_expired_anslag_days: Option<u32>,
         #[command(flatten)]
         alerts: AlertArgs,
     },
@@ -159,6 +162,9 @@ enum Command {
         /// Do not match harvested documents against saved searches
         #[arg(long, conflicts_with = "alerts_db")]
         no_alerts: bool,
+        /// Days an anslag stays searchable after its anslag period ended (default: always)
+        #[arg(long)]
+        keep_expired_anslag_days: Option<u32>,
     },
     /// Manage alert accounts (saved searches and their API tokens)
     Accounts {
@@ -208,14 +214,17 @@ fn main() {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Import { index, config, files } => import(&index, config.as_deref(), &files),
-        Command::Serve { index: dir, addr, config, sources, harvest_interval, alerts } => {
+        Command::Serve { index: dir, addr, config, sources, harvest_interval, keep_expired_anslag_days, alerts } => {
             let files = config_files(config.as_deref())?;
             let index = Arc::new(
                 SearchIndex::open_or_create(&dir, files.clone())
                     .with_context(|| format!("cannot open the index at {}", dir.display()))?,
             );
             let harvester = match sources {
-                Some(path) => Some(harvester(&path, index.clone(), &dir, HarvestSettings::default())?),
+                Some(path) => {
+                    let settings = HarvestSettings { keep_expired_anslag_days, ..HarvestSettings::default() };
+                    Some(harvester(&path, index.clone(), &dir, settings)?)
+                }
                 None => None,
             };
             // The alert database is opened after the index, which must find its directory
@@ -243,12 +252,14 @@ fn run(cli: Cli) -> Result<()> {
             attempts,
             alerts_db,
             no_alerts,
+            keep_expired_anslag_days,
         } => {
             let index = Arc::new(
                 SearchIndex::open_or_create(&dir, ConfigFiles::bundled())
                     .with_context(|| format!("cannot open the index at {}", dir.display()))?,
             );
-            let mut settings = HarvestSettings { concurrency, page_size, ..HarvestSettings::default() };
+            let mut settings =
+                HarvestSettings { concurrency, page_size, keep_expired_anslag_days, ..HarvestSettings::default() };
             settings.fetch.min_interval_per_host = Duration::from_millis(host_interval_ms);
             settings.fetch.timeout = Duration::from_secs(timeout_secs.max(1));
             settings.fetch.connect_timeout = settings.fetch.timeout.min(settings.fetch.connect_timeout);

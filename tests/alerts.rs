@@ -493,6 +493,11 @@ fn saved_searches_alert_by_mail_webhook_and_feed_and_stay_private() {
     assert!(feed.body.contains("<title>Markköp för den nya batterifabriken</title>"), "{}", feed.body);
     assert!(feed.body.contains("<title>Miljötillstånd för batterifabrik</title>"));
     assert_eq!(feed.body.matches("<entry>").count(), 2, "{}", feed.body);
+    let parsed = atom_syndication::Feed::read_from(feed.body.as_bytes()).expect("a feed reader can follow it");
+    let mut titles: Vec<&str> = parsed.entries().iter().map(|e| e.title().as_str()).collect();
+    titles.sort_unstable();
+    assert_eq!(titles, ["Markköp för den nya batterifabriken", "Miljötillstånd för batterifabrik"]);
+    assert!(parsed.entries().iter().all(|e| e.links().first().is_some_and(|l| l.href().starts_with(PUBLIC_URL))));
     assert_eq!(common::get(&server.address, "/feeds/0123abcd.atom").status, 404);
 
     // One click unsubscribes; later matches send no mail (the webhook search still works).
@@ -619,6 +624,10 @@ fn harvested_documents_are_matched_as_they_are_committed() {
     // Later passes find nothing new: no more mail.
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(smtp.mails().len(), 1);
+    // The status page shows the source's harvest health.
+    let status = server.get("/status");
+    assert_eq!(status.status, 200);
+    assert!(status.body.contains("<td>lokal-fil</td>") && status.body.contains(">OK</td>"), "{}", status.body);
     assert!(server.stop().success());
     eprintln!("harvest hook in {:.1} s", started.elapsed().as_secs_f32());
 }

@@ -234,3 +234,27 @@ fn graceful_shutdown_on_sigterm() {
     let status = server.stop();
     assert!(status.success(), "clean exit on SIGTERM: {status:?}");
 }
+
+#[test]
+fn the_atom_feed_of_a_search_parses_with_a_feed_parser() {
+    let (_dir, server) = served_fixture();
+    let response = server.get(&format!("/api/v1/search.atom?q={}&kommun=0114", encode("fabrik")));
+    assert_eq!(response.status, 200);
+    assert!(response.header("content-type").unwrap().starts_with("application/atom+xml"));
+    let feed = atom_syndication::Feed::read_from(response.body.as_bytes()).expect("valid Atom");
+    assert_eq!(feed.entries().len(), 1);
+    let entry = &feed.entries()[0];
+    assert_eq!(entry.title().as_str(), "<script>alert(1)</script> Fabrik", "hostile text survives as text");
+    assert!(entry.links()[0].href().ends_with("/d/t-xss"), "{}", entry.links()[0].href());
+    assert!(entry.id().contains("t-xss"));
+
+    // Every word must match in a feed, newest first.
+    let response = server.get(&format!("/api/v1/search.atom?q={}", encode("batterifabrik")));
+    let feed = atom_syndication::Feed::read_from(response.body.as_bytes()).expect("valid Atom");
+    let dates: Vec<String> = feed.entries().iter().map(|e| e.updated().to_rfc3339()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    assert!(feed.entries().len() >= 2);
+    assert_eq!(server.get("/api/v1/search.atom?cursor=x").status, 400);
+}

@@ -47,6 +47,9 @@ pub struct HarvestSettings {
     pub page_size: u32,
     /// Most pages read per source and pass (a guard against endless paging).
     pub max_pages: u32,
+    /// How long an anslag stays searchable after its anslag period (`publish_to`) ended;
+    /// `None` keeps expired anslag forever (they are shown as taken down from the board).
+    pub keep_expired_anslag_days: Option<u32>,
 }
 
 impl Default for HarvestSettings {
@@ -57,6 +60,7 @@ impl Default for HarvestSettings {
             stale_after_days: 30,
             page_size: 100,
             max_pages: 200,
+            keep_expired_anslag_days: None,
         }
     }
 }
@@ -229,6 +233,7 @@ impl Harvester {
             }
         }
         summaries.sort_by_key(|(position, _)| *position);
+        self.expire_anslag().await;
         summaries.into_iter().map(|(_, summary)| summary).collect()
     }
 
@@ -343,6 +348,19 @@ impl Harvester {
         }
         summary.millis = started.elapsed().as_millis() as u64;
         summary
+    }
+
+    /// Applies the retention setting for expired anslag.
+    async fn expire_anslag(&self) {
+        let Some(days) = self.inner.settings.keep_expired_anslag_days else { return };
+        let cutoff = Utc::now().date_naive() - chrono::Days::new(u64::from(days));
+        let index = self.inner.index.clone();
+        match tokio::task::spawn_blocking(move || index.delete_expired_anslag(cutoff)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(removed)) => tracing::info!(removed, %cutoff, "removed anslag whose period ended before the cutoff"),
+            Ok(Err(error)) => tracing::error!(%error, "cannot remove expired anslag"),
+            Err(error) => tracing::error!(%error, "cannot remove expired anslag"),
+        }
     }
 
     fn save_state(&self) -> std::io::Result<()> {

@@ -648,6 +648,40 @@ fn is_web_url(url: &str) -> bool {
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// The harvest status of every source, when this service harvests.
+fn render_sources(harvester: Option<&namndsok_harvest::Harvester>) -> String {
+    let Some(harvester) = harvester else {
+        return "<p class=\"note\">Den här tjänsten samlar inte själv in från kommunernas system (ingen källkatalog angiven).</p>\n".into();
+    };
+    let reports = harvester.reports();
+    let registry = Registry::global();
+    let mut html = String::from("<h2>Insamling per källa</h2>\n<table class=\"status sources\"><caption>Källor och deras status</caption><thead><tr><th scope=\"col\">Källa</th><th scope=\"col\">Kommun</th><th scope=\"col\">Plattform</th><th scope=\"col\">Status</th><th scope=\"col\">Senast lyckad</th><th scope=\"col\">Poster</th><th scope=\"col\">Fel i rad</th><th scope=\"col\">Senaste fel</th></tr></thead><tbody>\n");
+    for report in &reports {
+        let (class, label) = match report.status {
+            namndsok_harvest::SourceStatus::Pending => ("missing", "Ej hämtad än"),
+            namndsok_harvest::SourceStatus::Ok => ("fresh", "OK"),
+            namndsok_harvest::SourceStatus::Degraded => ("aging", "Störd"),
+            namndsok_harvest::SourceStatus::Failing => ("stale", "Fungerar inte"),
+            namndsok_harvest::SourceStatus::Stale => ("aging", "Inget nytt på länge"),
+        };
+        let kommun =
+            report.kommun_kod.as_deref().and_then(|code| registry.by_code(code)).map_or("–", |o| o.name.as_str());
+        let _ = writeln!(
+            html,
+            "<tr><td>{id}</td><td>{kommun}</td><td>{platform}</td><td class=\"{class}\">{label}</td><td>{success}</td><td>{items}</td><td>{failures}</td><td>{error}</td></tr>",
+            id = escape_html(&report.id),
+            kommun = escape_html(kommun),
+            platform = report.platform,
+            success = report.last_success.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "aldrig".into()),
+            items = report.items_seen,
+            failures = report.consecutive_failures,
+            error = escape_html(report.last_error.as_deref().unwrap_or("")),
+        );
+    }
+    html.push_str("</tbody></table>\n<h2>Handlingar per kommun och region</h2>\n");
+    html
+}
+
 /// `GET /status`: how fresh the data is, per kommun and region.
 pub async fn status_page(State(state): State<AppState>) -> Response {
     let index = state.index.clone();
@@ -662,10 +696,11 @@ pub async fn status_page(State(state): State<AppState>) -> Response {
     let total: u64 = rows.iter().map(|r| r.documents).sum();
     let missing = registry.all().iter().filter(|o| !by_code.contains_key(o.code.as_str())).count();
     let mut html = format!(
-        "<h1>Datastatus</h1>\n<p>{total} handlingar från {} av {} kommuner och regioner. {missing} saknar ännu handlingar.</p>\n<p class=\"note\">Färskhet räknas från den senaste handlingens datum. Insamlingen från kommunernas system redovisas här när den är igång.</p>\n",
+        "<h1>Datastatus</h1>\n<p>{total} handlingar från {} av {} kommuner och regioner. {missing} saknar ännu handlingar.</p>\n<p class=\"note\">Färskhet räknas från den senaste handlingens datum.</p>\n",
         rows.len(),
         registry.all().len()
     );
+    html.push_str(&render_sources(state.harvester.as_ref()));
     html.push_str("<table class=\"status\"><caption>Handlingar per kommun och region</caption><thead><tr><th scope=\"col\">Kommun/region</th><th scope=\"col\">Län</th><th scope=\"col\">Handlingar</th><th scope=\"col\">Senaste handling</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
     for organisation in registry.all() {
         let row = by_code.get(organisation.code.as_str());
