@@ -49,7 +49,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_INPUT = Path("/work/shared/data/kommuner.geojson")
+DEFAULT_INPUT = Path(__file__).resolve().parent.parent / "data" / "kommuner.geojson"
 DEFAULT_OUT = REPO / "crates" / "server" / "assets" / "kommuner-map.tsv"
 
 # Kommuner highlighted in the --check-svg rendering.
