@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use namndsok_analysis::resources::ConfigFiles;
 use std::time::Duration;
 
-use namndsok_alerts::{AlertStore, MatchOptions, Matcher, RetryPolicy};
+use namndsok_alerts::{AlertStore, MatchOptions, Matcher, RetryPolicy, SmtpTls};
 use namndsok_harvest::{HarvestSettings, HarvestState, Harvester};
 use namndsok_index::SearchIndex;
 use namndsok_server::{AlertsConfig, AlertsService, AppState, SmtpRelay};
@@ -44,12 +44,15 @@ struct AlertArgs {
     /// The site's public address, for links in e-mails, webhooks and feeds [default: http://ADDR]
     #[arg(long)]
     public_url: Option<String>,
-    /// SMTP relay for e-mail alerts (plain SMTP, e.g. a local Postfix; without one, e-mail waits in the outbox)
+    /// SMTP relay for e-mail alerts (e.g. a local Postfix; without one, e-mail waits in the outbox)
     #[arg(long, requires = "smtp_from")]
     smtp_host: Option<String>,
     /// SMTP relay port
     #[arg(long, default_value_t = 25)]
     smtp_port: u16,
+    /// TLS to the SMTP relay: none (plain, a local relay), starttls, or implicit (SMTPS, with --smtp-port 465)
+    #[arg(long, default_value_t = SmtpTls::None)]
+    smtp_tls: SmtpTls,
     /// SMTP AUTH PLAIN user name
     #[arg(long)]
     smtp_user: Option<String>,
@@ -471,10 +474,11 @@ fn serve(
                 };
                 tracing::info!(
                     public_url = %config.public_url,
-                    smtp = config.smtp.as_ref().map(|r| format!("{}:{}", r.host, r.port)).unwrap_or_else(|| "none".into()),
+                    smtp = config.smtp.as_ref().map(|r| format!("{}:{} (tls: {})", r.host, r.port, setup.args.smtp_tls)).unwrap_or_else(|| "none".into()),
                     "alerts on (links in e-mails, webhooks and feeds start with the public URL; set it with --public-url)"
                 );
-                let service = Arc::new(AlertsService::new(setup.store, setup.matcher, config));
+                let service =
+                    Arc::new(AlertsService::new(setup.store, setup.matcher, config).with_smtp_tls(setup.args.smtp_tls));
                 if let Some(harvester) = &harvester {
                     let matching = service.clone();
                     harvester.on_committed(Arc::new(move |documents| matching.match_and_log(documents)));

@@ -29,7 +29,8 @@ struct Flags {
 
 type Shared = Arc<Flags>;
 
-const MEETINGS_PLUS_SAMPLE: &str = include_str!("../crates/sources/tests/fixtures/meetingsplus-ange-announcements-published.json");
+const MEETINGS_PLUS_SAMPLE: &str =
+    include_str!("../crates/sources/tests/fixtures/meetingsplus-ange-announcements-published.json");
 
 fn meetingsplus_site(flags: Shared) -> Router {
     Router::new()

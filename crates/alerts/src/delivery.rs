@@ -4,11 +4,12 @@
 //!   kommun, date and link (`{base_url}/d/{id}`), or for a flood a summary with the count and a
 //!   link to the search; a one-click unsubscribe link (`{base_url}/unsubscribe/{token}`) in the
 //!   body and as `List-Unsubscribe` (RFC 8058). Sent with the small client in [`crate::smtp`]
-//!   (plain TCP to a relay; TLS is not implemented yet).
+//!   (plain SMTP to a local relay, STARTTLS or implicit TLS, as [`SmtpSettings::tls`] says).
 //! - **Webhook**: `POST` of `{"delivery_id", "saved_search_id", …, "documents": […]}` with
 //!   `X-Namndsok-Signature: sha256=<hex HMAC-SHA256 of the exact body, keyed with the search's
-//!   secret>` and `X-Namndsok-Delivery: <delivery id>` (the same on every retry). `http://`
-//!   only for now (see [`crate::webhook`]).
+//!   secret>` and `X-Namndsok-Delivery: <delivery id>` (the same on every retry). `http://` or
+//!   `https://` (TLS, see [`crate::webhook`]); a TLS failure (an untrusted certificate, say) is
+//!   a failed delivery, retried like any other.
 //! - **Retries**: exponential backoff from [`RetryPolicy::base`] doubling up to
 //!   [`RetryPolicy::max_delay`], each delay jittered to a random point in its upper half. A
 //!   webhook search whose deliveries fail [`RetryPolicy::max_webhook_failures`] times in a row
@@ -28,7 +29,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::matcher::{AlertDocument, AlertPayload};
-use crate::smtp::{self, encode_header, Envelope, SmtpServer};
+use crate::smtp::{self, encode_header, Envelope, SmtpServer, Tls as SmtpTls};
 use crate::store::{Account, AlertStore, Delivery, OutboxItem, OutboxKind, SavedSearch, SearchId};
 use crate::webhook::{self, WebhookError, WebhookUrl};
 use crate::AlertError;
@@ -46,6 +47,11 @@ pub struct SmtpSettings {
     /// The public address of the site, without a trailing slash (`https://namndsok.se`): links
     /// to documents, searches and unsubscribing start with it (in webhooks too).
     pub base_url: String,
+    /// Plain SMTP (the default, for a local relay), STARTTLS, or implicit TLS (SMTPS).
+    pub tls: SmtpTls,
+    /// With TLS, trust only the certificates in this PEM instead of the system roots (tests,
+    /// or a relay with a private CA).
+    pub extra_root_pem: Option<String>,
 }
 
 /// How webhooks are sent.
@@ -56,11 +62,14 @@ pub struct WebhookSettings {
     pub allow_private_addresses: bool,
     /// Connect, write and read timeout of one delivery.
     pub timeout: Duration,
+    /// For `https://` webhooks, trust only the certificates in this PEM instead of the system
+    /// roots (tests, or receivers with a private CA).
+    pub extra_root_pem: Option<String>,
 }
 
 impl Default for WebhookSettings {
     fn default() -> Self {
-        WebhookSettings { allow_private_addresses: false, timeout: Duration::from_secs(10) }
+        WebhookSettings { allow_private_addresses: false, timeout: Duration::from_secs(10), extra_root_pem: None }
     }
 }
 
@@ -270,6 +279,8 @@ impl Deliverer {
             credentials: self.smtp.username.clone().map(|user| (user, self.smtp.password.clone().unwrap_or_default())),
             helo_name: self.sender_domain().to_string(),
             timeout: SMTP_TIMEOUT,
+            tls: self.smtp.tls,
+            extra_root_pem: self.smtp.extra_root_pem.clone(),
         };
         match smtp::send(&server, &Envelope { from: &self.smtp.from, to, message }) {
             Ok(()) => Outcome::Sent,
@@ -354,12 +365,17 @@ impl Deliverer {
 
     fn post_webhook(&self, url: &str, secret: &str, delivery_id: &str, body: &[u8]) -> Result<(), WebhookError> {
         let parsed = WebhookUrl::parse(url)?;
-        if parsed.https {
-            return Err(WebhookError::TlsNotSupported);
-        }
         let addresses = webhook::resolve_checked(&parsed, self.webhook.allow_private_addresses)?;
         let signature = webhook::signature(secret, body);
-        webhook::post(&parsed, &addresses, body, delivery_id, &signature, self.webhook.timeout)?;
+        webhook::post(
+            &parsed,
+            &addresses,
+            body,
+            delivery_id,
+            &signature,
+            self.webhook.timeout,
+            self.webhook.extra_root_pem.as_deref(),
+        )?;
         Ok(())
     }
 

@@ -44,11 +44,17 @@
 //! - [`delivery`]: the outbox worker, e-mail ([`smtp`]) and webhooks ([`webhook`]).
 //! - [`schedule`]: the Europe/Stockholm clock for daily digests.
 //! - [`atom`]: the private Atom feed of a saved search.
+//! - [`tls`]: rustls (on `ring`) for `https://` webhooks and SMTP.
 //!
-//! # Not implemented yet
+//! # TLS
 //!
-//! TLS: the SMTP client speaks plain TCP (no STARTTLS, no SMTPS) and must hand mail to a local
-//! relay that does TLS onwards; `https://` webhooks fail with [`webhook::WebhookError::TlsNotSupported`].
+//! `https://` webhooks are sent over TLS on the connection to the checked address (so the
+//! private-address check holds for them too), with SNI and certificate verification for the
+//! URL's host. The SMTP client speaks plain SMTP by default (a local relay), or STARTTLS or
+//! implicit TLS (SMTPS, port 465) as [`SmtpSettings::tls`] says; with STARTTLS a relay that does
+//! not offer it is an error, never a silent fallback to plain text. Certificates are verified
+//! against the system's roots (`rustls-platform-verifier`), or only against
+//! [`WebhookSettings::extra_root_pem`] / [`SmtpSettings::extra_root_pem`] when set.
 
 pub mod atom;
 pub mod delivery;
@@ -56,11 +62,13 @@ pub mod matcher;
 pub mod schedule;
 pub mod smtp;
 pub mod store;
+pub mod tls;
 mod util;
 pub mod webhook;
 
 pub use delivery::{Deliverer, DeliveryReport, RetryPolicy, SmtpSettings, WebhookSettings};
 pub use matcher::{match_batch, seed_seen, MatchOptions, MatchReport, Matcher};
+pub use smtp::Tls as SmtpTls;
 pub use store::{
     Account, AccountId, AlertStore, Delivery, DeliveryKind, FeedEntry, FollowCase, Frequency, NewSearch, OutboxItem,
     OutboxKind, OutboxState, SavedSearch, SearchId, SearchUpdate,

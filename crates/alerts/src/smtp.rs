@@ -1,15 +1,56 @@
-//! A small SMTP client (RFC 5321) over plain TCP: EHLO, optional AUTH PLAIN, MAIL FROM, RCPT TO,
-//! DATA with dot-stuffing, QUIT.
+//! A small SMTP client (RFC 5321): EHLO, optional STARTTLS (RFC 3207), optional AUTH PLAIN,
+//! MAIL FROM, RCPT TO, DATA with dot-stuffing, QUIT.
 //!
-//! TLS (STARTTLS or SMTPS) is not implemented yet: hand mail to a relay on the same host or
-//! network (Postfix, OpenSMTPD, a provider's relay container) that does TLS onwards. AUTH PLAIN
-//! over plain TCP sends the password readably, so only use it towards such a local relay.
+//! The connection is plain TCP ([`Tls::None`], the default: a relay on the same host or network
+//! such as Postfix or OpenSMTPD that does TLS onwards), upgraded with STARTTLS after the first
+//! EHLO ([`Tls::StartTls`]; a relay that does not offer it is an error, never a fallback to
+//! plain text; EHLO is sent again over TLS), or TLS from the first byte ([`Tls::Implicit`],
+//! SMTPS, usually port 465). TLS verifies the relay's certificate for its host name (see
+//! [`crate::tls`]). AUTH PLAIN over plain TCP sends the password readably, so without TLS only
+//! use it towards a local relay.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
+use crate::tls::{self, Stream};
 use crate::util::base64;
+
+/// Whether and how the SMTP connection is encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tls {
+    /// Plain SMTP (a local relay).
+    #[default]
+    None,
+    /// Plain connection upgraded with STARTTLS (usually port 587 or 25).
+    StartTls,
+    /// TLS from the start (SMTPS, usually port 465).
+    Implicit,
+}
+
+impl std::str::FromStr for Tls {
+    type Err = String;
+
+    /// `none`, `starttls` or `implicit` (also `smtps`), in any case.
+    fn from_str(text: &str) -> Result<Tls, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "none" | "plain" => Ok(Tls::None),
+            "starttls" => Ok(Tls::StartTls),
+            "implicit" | "smtps" => Ok(Tls::Implicit),
+            _ => Err(format!("unknown SMTP TLS mode {text:?} (expected none, starttls or implicit)")),
+        }
+    }
+}
+
+impl std::fmt::Display for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Tls::None => "none",
+            Tls::StartTls => "starttls",
+            Tls::Implicit => "implicit",
+        })
+    }
+}
 
 /// Why a message could not be handed over.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +65,8 @@ pub enum SmtpError {
     Protocol(String),
     #[error("invalid address for SMTP: {0:?}")]
     InvalidAddress(String),
+    #[error("SMTP TLS: {0}")]
+    Tls(String),
 }
 
 /// Where and as whom to send.
@@ -36,6 +79,9 @@ pub struct SmtpServer {
     /// The name given in EHLO.
     pub helo_name: String,
     pub timeout: Duration,
+    pub tls: Tls,
+    /// Trust only these certificates (PEM) instead of the system roots when TLS is used.
+    pub extra_root_pem: Option<String>,
 }
 
 /// A message ready to send: envelope plus the complete RFC 5322 text (headers and body).
@@ -48,8 +94,7 @@ pub struct Envelope<'a> {
 }
 
 struct Connection {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
+    stream: BufReader<Stream>,
 }
 
 impl Connection {
@@ -58,7 +103,7 @@ impl Connection {
         let mut lines = Vec::new();
         loop {
             let mut line = String::new();
-            if self.reader.read_line(&mut line)? == 0 {
+            if self.stream.read_line(&mut line)? == 0 {
                 return Err(SmtpError::Protocol("connection closed".into()));
             }
             let line = line.trim_end_matches(['\r', '\n']);
@@ -76,9 +121,10 @@ impl Connection {
     }
 
     fn command(&mut self, name: &'static str, line: &str, expect: u16) -> Result<Vec<String>, SmtpError> {
-        self.writer.write_all(line.as_bytes())?;
-        self.writer.write_all(b"\r\n")?;
-        self.writer.flush()?;
+        let writer = self.stream.get_mut();
+        writer.write_all(line.as_bytes())?;
+        writer.write_all(b"\r\n")?;
+        writer.flush()?;
         self.expect(name, expect)
     }
 
@@ -136,13 +182,44 @@ pub fn send(server: &SmtpServer, envelope: &Envelope<'_>) -> Result<(), SmtpErro
             Err(error) => last_error = error.to_string(),
         }
     }
-    let stream = stream.ok_or(SmtpError::Connect(target, last_error))?;
-    stream.set_read_timeout(Some(server.timeout))?;
-    stream.set_write_timeout(Some(server.timeout))?;
-    let mut connection = Connection { reader: BufReader::new(stream.try_clone()?), writer: stream };
+    let socket = stream.ok_or(SmtpError::Connect(target, last_error))?;
+    socket.set_read_timeout(Some(server.timeout))?;
+    socket.set_write_timeout(Some(server.timeout))?;
+    let tls_config = match server.tls {
+        Tls::None => None,
+        Tls::StartTls | Tls::Implicit => {
+            Some(tls::client_config(server.extra_root_pem.as_deref()).map_err(SmtpError::Tls)?)
+        }
+    };
+    let stream = match (&tls_config, server.tls) {
+        (Some(config), Tls::Implicit) => {
+            Stream::Tls(Box::new(tls::connect(config.clone(), &server.host, socket).map_err(SmtpError::Tls)?))
+        }
+        _ => Stream::Plain(socket),
+    };
+    let mut connection = Connection { stream: BufReader::new(stream) };
 
     connection.expect("greeting", 220)?;
-    let extensions = connection.command("EHLO", &format!("EHLO {}", server.helo_name), 250)?;
+    let ehlo = format!("EHLO {}", server.helo_name);
+    let mut extensions = connection.command("EHLO", &ehlo, 250)?;
+    if let (Some(config), Tls::StartTls) = (tls_config, server.tls) {
+        if !extensions.iter().any(|line| line.trim().eq_ignore_ascii_case("STARTTLS")) {
+            return Err(SmtpError::Tls(format!("the SMTP server {} does not offer STARTTLS", server.host)));
+        }
+        connection.command("STARTTLS", "STARTTLS", 220)?;
+        // Anything the server sent after its 220 would be plaintext injected into the TLS
+        // session (CVE-2011-0411 and kin): refuse it.
+        if !connection.stream.buffer().is_empty() {
+            return Err(SmtpError::Protocol("data after the STARTTLS reply".into()));
+        }
+        let Stream::Plain(socket) = connection.stream.into_inner() else {
+            unreachable!("STARTTLS starts on a plain connection")
+        };
+        let secured = tls::connect(config, &server.host, socket).map_err(SmtpError::Tls)?;
+        connection = Connection { stream: BufReader::new(Stream::Tls(Box::new(secured))) };
+        // RFC 3207: forget what was learnt before TLS and ask again.
+        extensions = connection.command("EHLO", &ehlo, 250)?;
+    }
     let eight_bit = extensions.iter().any(|line| line.eq_ignore_ascii_case("8BITMIME"));
     if let Some((user, password)) = &server.credentials {
         let token = base64(format!("\0{user}\0{password}").as_bytes());
@@ -157,8 +234,8 @@ pub fn send(server: &SmtpServer, envelope: &Envelope<'_>) -> Result<(), SmtpErro
         data.push_str("\r\n");
     }
     data.push_str(".\r\n");
-    connection.writer.write_all(data.as_bytes())?;
-    connection.writer.flush()?;
+    connection.stream.get_mut().write_all(data.as_bytes())?;
+    connection.stream.get_mut().flush()?;
     connection.expect("end of DATA", 250)?;
     // The message is accepted; a failed QUIT does not change that.
     let _ = connection.command("QUIT", "QUIT", 221);

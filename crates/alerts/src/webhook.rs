@@ -1,13 +1,16 @@
 //! Webhooks: a small HTTP/1.1 client for `POST`ing signed JSON, and the address check that keeps
 //! webhooks from reaching into our own network (SSRF).
 //!
-//! Only `http://` URLs are delivered. `https://` needs TLS, which is not implemented yet: such
-//! deliveries fail with [`WebhookError::TlsNotSupported`] (and count as failures). Redirects
-//! are not followed; any answer other than 2xx is a failure.
+//! `http://` and `https://` URLs are delivered. For `https://` the checked TCP connection is
+//! wrapped in TLS (rustls, see [`crate::tls`]): the URL's host is sent as SNI and must be named
+//! by the receiver's certificate, which must chain to a system root (or to the configured extra
+//! root); a failed handshake is a [`WebhookError::Tls`] failure like any other. Redirects are
+//! not followed; any answer other than 2xx is a failure.
 //!
 //! The host is resolved once per delivery, *every* address is checked, and the connection goes
-//! to the checked addresses — the name is not resolved again, so a DNS answer that changes
-//! between the check and the connection (rebinding) cannot slip a private address through.
+//! to the checked addresses — the name is not resolved again (TLS included: it runs over the
+//! connection already made), so a DNS answer that changes between the check and the connection
+//! (rebinding) cannot slip a private address through.
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};
@@ -16,6 +19,7 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::tls::{self, Stream};
 use crate::util::hex;
 
 /// Why a webhook could not be delivered.
@@ -23,8 +27,9 @@ use crate::util::hex;
 pub enum WebhookError {
     #[error("invalid webhook URL: {0}")]
     InvalidUrl(String),
-    #[error("https:// webhooks need TLS, which Nämndsök does not implement yet; use an http:// URL (e.g. via a local TLS-terminating proxy)")]
-    TlsNotSupported,
+    /// TLS setup or handshake failed (e.g. the receiver's certificate is not trusted).
+    #[error("webhook TLS: {0}")]
+    Tls(String),
     #[error("the webhook host {host} could not be resolved: {reason}")]
     Resolve { host: String, reason: String },
     #[error("the webhook host {host} resolves to the non-public address {address}; webhooks may only reach public addresses")]
@@ -193,7 +198,8 @@ pub fn verify_signature(secret: &str, body: &[u8], header: &str) -> bool {
 }
 
 /// `POST`s `body` as JSON to a checked URL with the delivery and signature headers. Returns the
-/// status on 2xx.
+/// status on 2xx. `https://` URLs go over TLS, verified against the system roots, or against
+/// `extra_root_pem` alone when given.
 pub fn post(
     url: &WebhookUrl,
     addresses: &[SocketAddr],
@@ -201,10 +207,10 @@ pub fn post(
     delivery_id: &str,
     signature: &str,
     timeout: Duration,
+    extra_root_pem: Option<&str>,
 ) -> Result<u16, WebhookError> {
-    if url.https {
-        return Err(WebhookError::TlsNotSupported);
-    }
+    let tls_config =
+        if url.https { Some(tls::client_config(extra_root_pem).map_err(WebhookError::Tls)?) } else { None };
     let mut last_error = String::from("no address");
     let mut stream = None;
     for address in addresses {
@@ -216,9 +222,13 @@ pub fn post(
             Err(error) => last_error = format!("{address}: {error}"),
         }
     }
-    let mut stream = stream.ok_or(WebhookError::Connect(last_error))?;
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
+    let socket = stream.ok_or(WebhookError::Connect(last_error))?;
+    socket.set_read_timeout(Some(timeout))?;
+    socket.set_write_timeout(Some(timeout))?;
+    let mut stream = match tls_config {
+        Some(config) => Stream::Tls(Box::new(tls::connect(config, &url.host, socket).map_err(WebhookError::Tls)?)),
+        None => Stream::Plain(socket),
+    };
     let head = format!(
         "POST {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: Namndsok-Alerts/{version}\r\n\
          Content-Type: application/json; charset=utf-8\r\nContent-Length: {length}\r\n\

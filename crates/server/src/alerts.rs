@@ -37,7 +37,7 @@ use axum::http::{header, HeaderMap};
 use chrono::Utc;
 use namndsok_alerts::{
     Account, AlertError, AlertStore, Deliverer, DeliveryReport, MatchReport, Matcher, RetryPolicy, SmtpSettings,
-    WebhookSettings,
+    SmtpTls, WebhookSettings,
 };
 use namndsok_model::Document;
 use serde_json::{Map, Value};
@@ -99,6 +99,8 @@ impl AlertsService {
             password: relay.as_ref().and_then(|r| r.password.clone()),
             from: relay.as_ref().map_or_else(|| "namndsok@localhost".to_string(), |r| r.from.clone()),
             base_url: public_url.clone(),
+            tls: SmtpTls::None,
+            extra_root_pem: None,
         };
         let webhook = WebhookSettings { allow_private_addresses: config.allow_private_webhooks, ..Default::default() };
         let mut deliverer = Deliverer::new(smtp, webhook).with_retry(config.retry);
@@ -112,6 +114,13 @@ impl AlertsService {
             public_url,
             confirmation_mails: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Encrypts the connection to the SMTP relay: STARTTLS or implicit TLS (SMTPS). Plain SMTP
+    /// (for a local relay) unless this is called.
+    pub fn with_smtp_tls(mut self, tls: SmtpTls) -> AlertsService {
+        self.deliverer.smtp.tls = tls;
+        self
     }
 
     pub fn store(&self) -> &AlertStore {

@@ -20,7 +20,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
-use namndsok_alerts::webhook::WebhookUrl;
 use namndsok_alerts::{
     AlertError, Delivery, DeliveryKind, FollowCase, Frequency, NewSearch, SavedSearch, SearchId, SearchUpdate,
 };
@@ -202,16 +201,9 @@ fn parse_frequency(value: Option<&Value>) -> Result<Option<Frequency>, ApiError>
     }
 }
 
-/// Checks a webhook URL before it is saved: form, `http://` (TLS is not implemented), and
-/// (unless the operator allows them) public addresses only. Blocking (DNS).
+/// Checks a webhook URL before it is saved: form (`http://` or `https://`), and (unless the
+/// operator allows them) public addresses only. Blocking (DNS).
 fn check_webhook(service: &AlertsService, url: &str) -> Result<(), ApiError> {
-    let parsed = WebhookUrl::parse(url).map_err(|e| ApiError::invalid_parameter(format!("delivery.webhook: {e}")))?;
-    if parsed.https {
-        return Err(ApiError::invalid_parameter(
-            "delivery.webhook: https:// webhooks are not supported yet (Nämndsök does not do TLS itself); \
-             use an http:// URL, e.g. of a TLS-terminating proxy",
-        ));
-    }
     service
         .deliverer()
         .check_webhook_url(url)

@@ -147,7 +147,7 @@ async fn tokens_are_required_and_bodies_are_checked_field_by_field() {
         (r#"{"filters": {"color": "x"}, "delivery": {"email": true}}"#, "filters.color"),
         (r#"{"query": "x", "delivery": {"webhook": "ftp://x"}}"#, "delivery.webhook"),
         (r#"{"query": "x", "delivery": {"webhook": "http://127.0.0.1:8080/hook"}}"#, "delivery.webhook"),
-        (r#"{"query": "x", "delivery": {"webhook": "https://example.org/hook"}}"#, "delivery.webhook"),
+        (r#"{"query": "x", "delivery": {"webhook": "https://10.0.0.1/hook"}}"#, "delivery.webhook"),
         (r#"{"follow": {"kommun": "1493"}, "delivery": {"email": true}}"#, "follow.diarienummer"),
         (
             r#"{"follow": {"kommun": "9999", "diarienummer": "KS 2023/412"}, "delivery": {"email": true}}"#,

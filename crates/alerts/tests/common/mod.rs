@@ -1,4 +1,5 @@
-//! Test servers on 127.0.0.1 (an SMTP server and webhook receivers) and document helpers.
+//! Test servers on 127.0.0.1 (an SMTP server and webhook receivers, plain or TLS), a test
+//! certificate authority, and document helpers.
 //!
 //! Each server runs in one thread, handles connections one at a time, and stops when dropped
 //! or after 120 seconds, whichever comes first.
@@ -12,8 +13,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use namndsok_alerts::{AccountId, AlertStore, Deliverer, SmtpSettings, WebhookSettings};
+use namndsok_alerts::{AccountId, AlertStore, Deliverer, SmtpSettings, SmtpTls, WebhookSettings};
 use namndsok_model::{Document, Registry};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 pub const BASE_URL: &str = "https://namndsok.example";
 
@@ -66,6 +69,8 @@ pub struct Mail {
     pub auth: Option<String>,
     /// The DATA with dot-stuffing undone.
     pub data: String,
+    /// Whether the message came over TLS.
+    pub tls: bool,
 }
 
 impl Mail {
@@ -136,10 +141,15 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start() -> SmtpServer {
+        SmtpServer::start_with(ServerTls::None)
+    }
+
+    /// An SMTP server offering STARTTLS, or speaking TLS from the start (SMTPS).
+    pub fn start_with(tls: ServerTls) -> SmtpServer {
         let mails = Arc::new(Mutex::new(Vec::new()));
         let captured = mails.clone();
         let server = spawn(move |stream| {
-            if let Some(mail) = smtp_session(stream) {
+            if let Some(mail) = smtp_session(stream, &tls) {
                 captured.lock().unwrap().push(mail);
             }
         });
@@ -158,16 +168,73 @@ impl SmtpServer {
             password: Some("relay-pass".into()),
             from: "bevakning@namndsok.example".into(),
             base_url: BASE_URL.into(),
+            tls: SmtpTls::None,
+            extra_root_pem: None,
         }
     }
 }
 
-fn smtp_session(stream: TcpStream) -> Option<Mail> {
-    let mut writer = stream.try_clone().ok()?;
-    let mut reader = BufReader::new(stream);
-    let mut send = |text: &str| writer.write_all(text.as_bytes()).ok();
-    send("220 test.local ESMTP ready\r\n")?;
-    let mut mail = Mail { from: String::new(), to: String::new(), auth: None, data: String::new() };
+/// How a test SMTP server does TLS.
+#[derive(Clone)]
+pub enum ServerTls {
+    None,
+    /// Offers STARTTLS in its EHLO answer.
+    StartTls(Arc<ServerConfig>),
+    /// TLS from the first byte.
+    Implicit(Arc<ServerConfig>),
+}
+
+/// A server-side connection, plain or TLS.
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ServerConnection, TcpStream>>),
+}
+
+impl Conn {
+    fn tls(config: &Arc<ServerConfig>, socket: TcpStream) -> Option<Conn> {
+        Some(Conn::Tls(Box::new(StreamOwned::new(ServerConnection::new(config.clone()).ok()?, socket))))
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(stream) => stream.read(buffer),
+            Conn::Tls(stream) => stream.read(buffer),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(stream) => stream.write(buffer),
+            Conn::Tls(stream) => stream.write(buffer),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Conn::Plain(stream) => stream.flush(),
+            Conn::Tls(stream) => stream.flush(),
+        }
+    }
+}
+
+fn send(reader: &mut BufReader<Conn>, text: &str) -> Option<()> {
+    let writer = reader.get_mut();
+    writer.write_all(text.as_bytes()).ok()?;
+    writer.flush().ok()
+}
+
+fn smtp_session(stream: TcpStream, tls: &ServerTls) -> Option<Mail> {
+    let (conn, mut secured) = match tls {
+        ServerTls::Implicit(config) => (Conn::tls(config, stream)?, true),
+        _ => (Conn::Plain(stream), false),
+    };
+    let mut reader = BufReader::new(conn);
+    send(&mut reader, "220 test.local ESMTP ready\r\n")?;
+    let mut mail = Mail { from: String::new(), to: String::new(), auth: None, data: String::new(), tls: false };
     let mut got_data = false;
     loop {
         let mut line = String::new();
@@ -177,18 +244,32 @@ fn smtp_session(stream: TcpStream) -> Option<Mail> {
         let command = line.trim_end().to_string();
         let upper = command.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
-            send("250-test.local\r\n250-8BITMIME\r\n250 AUTH PLAIN\r\n")?;
+            let starttls = if matches!(tls, ServerTls::StartTls(_)) && !secured { "250-STARTTLS\r\n" } else { "" };
+            send(&mut reader, &format!("250-test.local\r\n250-8BITMIME\r\n{starttls}250 AUTH PLAIN\r\n"))?;
+        } else if upper == "STARTTLS" {
+            let ServerTls::StartTls(config) = tls else {
+                send(&mut reader, "502 Command not implemented\r\n")?;
+                continue;
+            };
+            if secured {
+                send(&mut reader, "503 Already in TLS\r\n")?;
+                continue;
+            }
+            send(&mut reader, "220 2.0.0 Ready to start TLS\r\n")?;
+            let Conn::Plain(socket) = reader.into_inner() else { return None };
+            reader = BufReader::new(Conn::tls(config, socket)?);
+            secured = true;
         } else if let Some(token) = command.strip_prefix("AUTH PLAIN ") {
             mail.auth = Some(String::from_utf8(base64_decode(token)).unwrap());
-            send("235 2.7.0 Authentication successful\r\n")?;
+            send(&mut reader, "235 2.7.0 Authentication successful\r\n")?;
         } else if upper.starts_with("MAIL FROM:") {
             mail.from = command[10..].split('>').next().unwrap().trim_start_matches('<').to_string();
-            send("250 OK\r\n")?;
+            send(&mut reader, "250 OK\r\n")?;
         } else if upper.starts_with("RCPT TO:") {
             mail.to = command[8..].trim_matches(|c| c == '<' || c == '>').to_string();
-            send("250 OK\r\n")?;
+            send(&mut reader, "250 OK\r\n")?;
         } else if upper == "DATA" {
-            send("354 End data with <CR><LF>.<CR><LF>\r\n")?;
+            send(&mut reader, "354 End data with <CR><LF>.<CR><LF>\r\n")?;
             let mut data = String::new();
             loop {
                 let mut line = String::new();
@@ -202,13 +283,14 @@ fn smtp_session(stream: TcpStream) -> Option<Mail> {
                 data.push_str(line);
             }
             mail.data = data.trim_end_matches("\r\n").to_string();
+            mail.tls = secured;
             got_data = true;
-            send("250 OK queued\r\n")?;
+            send(&mut reader, "250 OK queued\r\n")?;
         } else if upper == "QUIT" {
-            send("221 Bye\r\n")?;
+            send(&mut reader, "221 Bye\r\n")?;
             return got_data.then_some(mail);
         } else {
-            send("502 Command not implemented\r\n")?;
+            send(&mut reader, "502 Command not implemented\r\n")?;
         }
     }
 }
@@ -233,6 +315,15 @@ pub struct Receiver {
 
 impl Receiver {
     pub fn start(fail_first: usize) -> Receiver {
+        Receiver::start_with(fail_first, None)
+    }
+
+    /// An HTTPS receiver (TLS with `config`); its URLs are `https://localhost:PORT…`.
+    pub fn start_https(config: Arc<ServerConfig>) -> Receiver {
+        Receiver::start_with(0, Some(config))
+    }
+
+    fn start_with(fail_first: usize, tls: Option<Arc<ServerConfig>>) -> Receiver {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let fail = Arc::new(AtomicUsize::new(fail_first));
         let (captured, failing) = (requests.clone(), fail.clone());
@@ -243,7 +334,14 @@ impl Receiver {
             } else {
                 200
             };
-            if let Some(request) = http_exchange(stream, status) {
+            let conn = match &tls {
+                Some(config) => match Conn::tls(config, stream) {
+                    Some(conn) => conn,
+                    None => return,
+                },
+                None => Conn::Plain(stream),
+            };
+            if let Some(request) = http_exchange(conn, status) {
                 captured.lock().unwrap().push(request);
             }
         });
@@ -254,13 +352,17 @@ impl Receiver {
         format!("http://127.0.0.1:{}{path}", self.server.addr.port())
     }
 
+    /// An `https://localhost:PORT{path}` URL (for [`Receiver::start_https`]).
+    pub fn https_url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.server.addr.port())
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
     }
 }
 
-fn http_exchange(stream: TcpStream, status: u16) -> Option<Request> {
-    let mut writer = stream.try_clone().ok()?;
+fn http_exchange(stream: Conn, status: u16) -> Option<Request> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
@@ -281,8 +383,7 @@ fn http_exchange(stream: TcpStream, status: u16) -> Option<Request> {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
     let reason = if status == 200 { "OK" } else { "Internal Server Error" };
-    let _ = writer
-        .write_all(format!("HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes());
+    let _ = send(&mut reader, &format!("HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
     Some(Request { method, target, headers, body, status })
 }
 
@@ -313,7 +414,14 @@ pub fn confirmed_account(store: &AlertStore, email: &str) -> AccountId {
 }
 
 pub fn deliverer(smtp: SmtpSettings, allow_private: bool) -> Deliverer {
-    Deliverer::new(smtp, WebhookSettings { allow_private_addresses: allow_private, timeout: Duration::from_secs(5) })
+    Deliverer::new(
+        smtp,
+        WebhookSettings {
+            allow_private_addresses: allow_private,
+            timeout: Duration::from_secs(5),
+            extra_root_pem: None,
+        },
+    )
 }
 
 /// SMTP settings for deliverers that never send e-mail in a test (nothing listens on port 9).
@@ -325,5 +433,50 @@ pub fn no_smtp() -> SmtpSettings {
         password: None,
         from: "bevakning@namndsok.example".into(),
         base_url: BASE_URL.into(),
+        tls: SmtpTls::None,
+        extra_root_pem: None,
+    }
+}
+
+/// A test certificate authority and a server certificate it issued for `localhost` and
+/// 127.0.0.1.
+pub struct TestCa {
+    /// The CA certificate (PEM), for `extra_root_pem`.
+    pub ca_pem: String,
+    chain: Vec<CertificateDer<'static>>,
+    key_der: Vec<u8>,
+}
+
+impl TestCa {
+    pub fn new(name: &str) -> TestCa {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(DnType::CommonName, format!("{name} test CA"));
+        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_params, ca_key);
+        let server_key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+        params.distinguished_name.push(DnType::CommonName, "localhost");
+        let server_cert = params.signed_by(&server_key, &issuer).unwrap();
+        TestCa {
+            ca_pem: ca_cert.pem(),
+            chain: vec![server_cert.der().clone(), ca_cert.der().clone()],
+            key_der: server_key.serialize_der(),
+        }
+    }
+
+    /// A rustls server configuration presenting the server certificate.
+    pub fn server_config(&self) -> Arc<ServerConfig> {
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key_der.clone()));
+        let config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(self.chain.clone(), key)
+            .unwrap();
+        Arc::new(config)
     }
 }
