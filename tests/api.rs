@@ -258,3 +258,16 @@ fn the_atom_feed_of_a_search_parses_with_a_feed_parser() {
     assert!(feed.entries().len() >= 2);
     assert_eq!(server.get("/api/v1/search.atom?cursor=x").status, 400);
 }
+
+#[test]
+fn responses_are_gzipped_for_clients_that_accept_it() {
+    use std::io::{Read, Write};
+    let (_dir, server) = served_fixture();
+    let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
+    write!(stream, "GET /?q=fabrik HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let head = String::from_utf8_lossy(&raw[..raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap()]).to_lowercase();
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(head.contains("content-security-policy"), "{head}");
+}

@@ -92,6 +92,8 @@ pub fn app(state: AppState) -> Router {
         .route(web::STYLESHEET_PATH, get(web::stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(web::security_headers))
+        // A search page is ~100 KB of HTML (mostly the map), ~23 KB gzipped.
+        .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }
