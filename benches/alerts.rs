@@ -5,6 +5,9 @@
 //!
 //! `cargo bench --bench alerts` (release profile). Figures go in the session notes.
 
+mod common;
+
+use common::peak_rss_mb;
 use std::time::Instant;
 
 use namndsok_alerts::{AlertStore, MatchOptions, Matcher, NewSearch};
@@ -49,16 +52,6 @@ fn query(index: usize) -> String {
         3 => format!("q=%22{word}%22&kind=anslag"),
         _ => format!("q={word}&lan={:02}", [1, 3, 12, 14, 24][index % 5]),
     }
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn main() {

@@ -5,6 +5,9 @@
 //!
 //! `cargo bench --bench harvest` (release profile). Figures go in the session notes.
 
+mod common;
+
+use common::peak_rss_mb;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -108,16 +111,6 @@ async fn serve(router: Router) -> String {
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     format!("http://{address}")
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn main() {
