@@ -71,6 +71,18 @@ struct AlertArgs {
     /// Milliseconds before the first retry of a failed delivery (doubling, with jitter, up to 6 hours)
     #[arg(long, default_value_t = 60_000)]
     delivery_retry_base_ms: u64,
+    /// More new matches than this in one batch are sent as a summary with a link, not a list
+    #[arg(long, default_value_t = 20)]
+    alert_summary_cap: usize,
+    /// Hour of the day (Europe/Stockholm) when daily digests are sent
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(0..24))]
+    digest_hour: u32,
+}
+
+impl AlertArgs {
+    fn match_options(&self) -> MatchOptions {
+        MatchOptions { summary_cap: self.alert_summary_cap, digest_hour: self.digest_hour, ..MatchOptions::default() }
+    }
 }
 
 #[derive(Subcommand)]
@@ -388,7 +400,7 @@ fn alert_setup(dir: &Path, files: ConfigFiles, args: AlertArgs) -> Result<AlertS
     let path = args.alerts_db.clone().unwrap_or_else(|| dir.join(ALERTS_FILE));
     let store =
         AlertStore::open(&path).with_context(|| format!("cannot open the alert database {}", path.display()))?;
-    let matcher = Matcher::new(files, MatchOptions::default()).context("cannot build the alert matcher")?;
+    let matcher = Matcher::new(files, args.match_options()).context("cannot build the alert matcher")?;
     tracing::info!(path = %path.display(), "alert database");
     Ok(AlertSetup { store, matcher, args })
 }
