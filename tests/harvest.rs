@@ -23,6 +23,8 @@ use namndsok_index::{SearchIndex, SearchRequest};
 struct Flags {
     /// The Netpublicator board stops listing notice 103 (a takedown).
     drop_notice: AtomicBool,
+    /// Notice 104 is still listed but no longer parses.
+    break_notice: AtomicBool,
     /// Requests served per site, to check politeness and conditional paths.
     requests: AtomicUsize,
 }
@@ -95,6 +97,11 @@ fn netpublicator_site(flags: Shared, with_bad_item: bool) -> Router {
                 }
                 if flags.drop_notice.load(Ordering::SeqCst) {
                     notices.retain(|n| n["id"] != 103);
+                }
+                if flags.break_notice.load(Ordering::SeqCst) {
+                    for notice in notices.iter_mut().filter(|n| n["id"] == 104) {
+                        notice["published"] = serde_json::json!("inte ett datum");
+                    }
                 }
                 let total = notices.len();
                 let page: Vec<_> = notices.into_iter().skip(params.index).take(params.length).collect();
@@ -287,6 +294,15 @@ url = "{huge}"
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(line(&stdout, "mariestad-netpublicator").contains("0 new, 0 changed, 5 unchanged"), "{stdout}");
     assert!(line(&stdout, "ange-meetingsplus").contains("0 new, 0 changed"), "{stdout}");
+
+    // A listed item that stops parsing is dead-lettered but stays indexed (not a takedown).
+    flags.break_notice.store(true, Ordering::SeqCst);
+    let output = harvest(&sources, &index, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let summary = line(&stdout, "mariestad-netpublicator");
+    assert!(summary.contains("2 rejected") && summary.contains("0 taken down"), "{summary}");
+    assert!(search_ids(&index, "batterifabrik").iter().any(|id| id.starts_with("1493-netpublicator-104")));
+    flags.break_notice.store(false, Ordering::SeqCst);
 
     // A takedown: notice 103 disappears before its anslag period ends.
     flags.drop_notice.store(true, Ordering::SeqCst);

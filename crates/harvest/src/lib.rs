@@ -410,11 +410,33 @@ impl Harvester {
                 }
             }
         }
+        // An item that is still listed but no longer parses is not gone: keep what is indexed.
+        // A rejected item without an id could be any item, so then nothing is taken down.
+        let kommun = source.kommun_kod.as_deref().unwrap_or_default();
+        // A file's rejected lines carry line numbers, not document ids.
+        let mut unidentified_rejects =
+            source.platform == namndsok_sources::Platform::File && !listing.rejected.is_empty();
+        for rejected in &listing.rejected {
+            match &rejected.item_id {
+                Some(raw) => {
+                    let id = namndsok_sources::text::document_id(kommun, source.platform.as_str(), raw);
+                    if let Some(item) = previous.items.get(&id) {
+                        outcome.items.insert(id.clone(), item.clone());
+                    }
+                    seen.insert(id);
+                }
+                None => unidentified_rejects = true,
+            }
+        }
         // Items that left a complete listing: taken down, unless their anslag period is over.
         let today = Utc::now().date_naive();
         let mut takedowns: Vec<String> = Vec::new();
         for (id, item) in &previous.items {
             if seen.contains(id) {
+                continue;
+            }
+            if unidentified_rejects {
+                outcome.items.insert(id.clone(), item.clone());
                 continue;
             }
             match item.publish_to {
