@@ -519,17 +519,9 @@ fn clean(text: &str) -> String {
     out
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters (for one path segment).
+/// Percent-encodes one path segment (spaces as `%20`, not `+`).
 fn percent_encode_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
 #[cfg(test)]
