@@ -15,11 +15,11 @@
 //! them in separate `*_parts` fields that score below whole-word matches, so `fabrik` finds
 //! `batterifabriken` without drowning exact `fabrik` hits.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::tokenizer::Token;
 
+use crate::memo::{FxHashMap as HashMap, FxHashSet as HashSet, Memo};
 use crate::rule::{with_text, TokenRule};
 
 /// Shortest compound part (`sim` in `simhall`).
@@ -46,6 +46,9 @@ pub struct Lexicon {
     words: HashSet<Box<str>>,
     /// Words never split: names such as `mariestad` (not `marie` + `stad`).
     protected: HashSet<Box<str>>,
+    /// Remembered results of [`Lexicon::split`] and [`Lexicon::lemmatise`] per word.
+    splits: Memo<Option<Arc<[Part]>>>,
+    lemmas: Memo<Option<Arc<str>>>,
 }
 
 /// One part of a split word.
@@ -105,6 +108,7 @@ impl Lexicon {
         for word in words {
             self.words.insert(word.to_lowercase().into());
         }
+        self.forget();
     }
 
     /// Adds names that are never split, with their genitives (`mariestad`, `mariestads`).
@@ -114,6 +118,12 @@ impl Lexicon {
             self.protected.insert(format!("{name}s").into());
             self.protected.insert(name.into());
         }
+        self.forget();
+    }
+
+    fn forget(&mut self) {
+        self.splits.clear();
+        self.lemmas.clear();
     }
 
     /// Whether a word is a known base form.
@@ -135,6 +145,10 @@ impl Lexicon {
     /// Lemmatises a word through its head: `flygplatsen` → `flygplats`, `förskolans` →
     /// `förskola`. `None` when the word (or its last part) is not a known inflected form.
     pub fn lemmatise(&self, word: &str) -> Option<String> {
+        self.lemmas.get_or_insert_with(word, |word| self.lemmatise_uncached(word).map(Arc::from)).map(|l| l.to_string())
+    }
+
+    fn lemmatise_uncached(&self, word: &str) -> Option<String> {
         if let Some(lemma) = self.head_lemma(word) {
             return Some(lemma.to_string());
         }
@@ -159,6 +173,15 @@ impl Lexicon {
 
     /// Splits a lowercase word into its parts, recursively. `None` when it is not a compound.
     pub fn split(&self, word: &str) -> Option<Vec<Part>> {
+        self.split_shared(word).map(|parts| parts.to_vec())
+    }
+
+    /// [`Lexicon::split`], remembered per word.
+    pub fn split_shared(&self, word: &str) -> Option<Arc<[Part]>> {
+        self.splits.get_or_insert_with(word, |word| self.split_uncached(word).map(Arc::from))
+    }
+
+    fn split_uncached(&self, word: &str) -> Option<Vec<Part>> {
         let chars = word.chars().count();
         if self.protected.contains(word)
             || !(MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&chars)
@@ -324,12 +347,12 @@ impl TokenRule for Decompounder {
         if self.mode == DecompoundMode::WithWhole {
             out.push(token.clone());
         }
-        let Some(parts) = self.lexicon.split(&token.text) else { return };
-        for part in parts {
+        let Some(parts) = self.lexicon.split_shared(&token.text) else { return };
+        for part in parts.iter() {
             if self.stop_words.as_ref().is_some_and(|stop| stop.contains(&part.text)) {
                 continue;
             }
-            out.push(with_text(token, part.text));
+            out.push(with_text(token, part.text.clone()));
         }
     }
 }

@@ -18,6 +18,7 @@
 
 pub mod decompound;
 pub mod fold;
+pub mod memo;
 pub mod normalise;
 pub mod pipeline;
 pub mod resources;

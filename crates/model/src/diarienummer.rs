@@ -80,6 +80,73 @@ static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+// What every diarienummer contains: a year, a separator and a digit. Found without captures (a
+// fast DFA search), so text without one — most of a protokoll — never runs the capturing regex.
+static YEAR_AND_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}\s?[/.\-:]\s?\d").expect("valid regex"));
+
+/// How far before a year-and-number the full match may begin (`Diarienummer: BMN-2023/…`).
+const LOOK_BACK_BYTES: usize = 64;
+
+/// How far past a year-and-number the full match may end (a long number and its terminator).
+const LOOK_AHEAD_BYTES: usize = 24;
+
+/// The leftmost full match starting at or after `start`. A year-and-number is located with the
+/// fast search; the capturing regex then runs only on a short window around it. The window ends
+/// just after a whitespace character (or at the end of the text), so the regex's `$` can only
+/// match where the text really ends.
+fn captures_from(text: &str, start: usize) -> Option<regex::Captures<'_>> {
+    let mut from = start;
+    loop {
+        let candidate = YEAR_AND_NUMBER.find_at(text, from)?;
+        if text.get(candidate.end() - 1..).is_some_and(|rest| !number_can_end(rest)) {
+            from = candidate.start() + 1;
+            continue;
+        }
+        let mut begin = candidate.start().saturating_sub(LOOK_BACK_BYTES).max(start);
+        while !text.is_char_boundary(begin) {
+            begin += 1;
+        }
+        let mut end = (candidate.end() + LOOK_AHEAD_BYTES).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end < text.len() {
+            end = text[end..].find(char::is_whitespace).map_or(text.len(), |offset| {
+                let at = end + offset;
+                at + text[at..].chars().next().map_or(0, char::len_utf8)
+            });
+        }
+        if let Some(captures) = CASE_NUMBER.captures_at(&text[..end], begin) {
+            return Some(captures);
+        }
+        from = candidate.start() + 1;
+        while from < text.len() && !text.is_char_boundary(from) {
+            from += 1;
+        }
+        if from >= text.len() {
+            return None;
+        }
+    }
+}
+
+/// False when the digits at the start of `rest` certainly cannot be a diarienummer's number:
+/// more than seven of them, or followed by a letter, or by a separator and another digit (the
+/// month of a date such as `2024-01-05`). Dates fill protokoll, and this keeps them from
+/// running the capturing regex. Anything unusual (non-ASCII digits) is left to the regex.
+fn number_can_end(rest: &str) -> bool {
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 7 {
+        return false;
+    }
+    let mut after = rest[digits..].chars();
+    match (after.next(), after.next()) {
+        (Some(c), _) if c.is_ascii_alphabetic() => false,
+        (Some('/' | '.' | '-'), Some(d)) if d.is_ascii_digit() => false,
+        _ => true,
+    }
+}
+
 impl CaseNumber {
     /// Parses a string that is one diarienummer and nothing else (leading `Dnr` allowed), case
     /// insensitive, as a user types it in a search box: `ks 2023-412`, `Dnr KS2023.412`.
@@ -103,7 +170,7 @@ impl CaseNumber {
         let mut found = Vec::new();
         let mut start = 0;
         while start < text.len() {
-            let Some(captures) = CASE_NUMBER.captures_at(text, start) else { break };
+            let Some(captures) = captures_from(text, start) else { break };
             let whole = captures.get(0).expect("group 0 exists");
             if let Some(case) = Self::from_captures(&captures, true) {
                 if !found.contains(&case) {
@@ -201,6 +268,66 @@ impl fmt::Display for CaseNumber {
 
 #[cfg(test)]
 mod tests {
+    /// The windowed search finds exactly what the capturing regex finds on the whole text.
+    #[test]
+    fn windowed_search_agrees_with_the_full_regex() {
+        let pieces = [
+            "Dnr KS 2023/412",
+            "BN 2021.0123",
+            "2019/108",
+            " ",
+            "  ",
+            "\n",
+            "å",
+            "Östra ",
+            "KS-2026-0045",
+            "2024-01-05",
+            "20240105",
+            "2023/12345678",
+            "2023/4a",
+            "diarienummer: SBN 2019-000042",
+            "/",
+            ".",
+            "-",
+            "2020",
+            "12",
+            "år 2024 och",
+            "Dnr",
+            ":",
+            "x",
+            "1998/7",
+        ];
+        let mut state: u64 = 7;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            let windowed: Vec<(usize, usize)> = {
+                let mut out = Vec::new();
+                let mut start = 0;
+                while let Some(c) = captures_from(&text, start) {
+                    let whole = c.get(0).unwrap();
+                    out.push((whole.start(), whole.end()));
+                    start = c.name("number").map_or(whole.end(), |m| m.end());
+                }
+                out
+            };
+            let full: Vec<(usize, usize)> = {
+                let mut out = Vec::new();
+                let mut start = 0;
+                while let Some(c) = CASE_NUMBER.captures_at(&text, start) {
+                    let whole = c.get(0).unwrap();
+                    out.push((whole.start(), whole.end()));
+                    start = c.name("number").map_or(whole.end(), |m| m.end());
+                }
+                out
+            };
+            assert_eq!(windowed, full, "{text:?}");
+        }
+    }
+
     use super::*;
 
     fn key(text: &str) -> Option<String> {
