@@ -16,15 +16,14 @@
 use std::sync::Arc;
 
 use serde::Deserialize;
-use tantivy::tokenizer::{
-    LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, WhitespaceTokenizer,
-};
+use tantivy::tokenizer::{RawTokenizer, SimpleTokenizer, TextAnalyzer, Token, WhitespaceTokenizer};
 
 use crate::decompound::{DecompoundMode, Decompounder};
 use crate::fold::AsciiFold;
+use crate::memo::Memo;
 use crate::normalise::SwedishNormaliser;
 use crate::resources::Resources;
-use crate::rule::{RuleFilter, TokenRule};
+use crate::rule::{with_text, RuleFilter, TokenRule};
 use crate::stem::Stem;
 
 /// One analyzer as written in `analyzers.toml`.
@@ -49,22 +48,90 @@ pub enum PipelineError {
 }
 
 impl AnalyzerSpec {
-    /// Builds the analyzer.
+    /// Builds the analyzer: the tokenizer, then every filter as one memoised [`Chain`].
     pub fn build(&self, resources: &Resources) -> Result<TextAnalyzer, PipelineError> {
-        let mut builder = match self.tokenizer.as_str() {
+        let builder = match self.tokenizer.as_str() {
             "simple" => TextAnalyzer::builder(SimpleTokenizer::default()).dynamic(),
             "whitespace" => TextAnalyzer::builder(WhitespaceTokenizer::default()).dynamic(),
             "raw" => TextAnalyzer::builder(RawTokenizer::default()).dynamic(),
             other => return Err(PipelineError::UnknownTokenizer(other.to_string())),
         };
-        for name in &self.filters {
-            builder = match name.as_str() {
-                "lowercase" => builder.filter_dynamic(LowerCaser),
-                "remove_long" => builder.filter_dynamic(RemoveLongFilter::limit(64)),
-                other => builder.filter_dynamic(RuleFilter::new(rule_by_name(other, resources)?)),
-            };
+        if self.filters.is_empty() {
+            return Ok(builder.build());
         }
-        Ok(builder.build())
+        let steps = self
+            .filters
+            .iter()
+            .map(|name| {
+                Ok(match name.as_str() {
+                    "lowercase" => Step::Lowercase,
+                    "remove_long" => Step::RemoveLong,
+                    other => Step::Rule(rule_by_name(other, resources)?),
+                })
+            })
+            .collect::<Result<Vec<Step>, PipelineError>>()?;
+        let chain = Chain { steps, memo: Memo::default() };
+        Ok(builder.filter_dynamic(RuleFilter::new(Arc::new(chain))).build())
+    }
+}
+
+/// Tokens of `remove_long` at or over this many bytes are dropped (ids, base64, garbage).
+const LONG_TOKEN_BYTES: usize = 64;
+
+enum Step {
+    /// As tantivy's `LowerCaser`: every character lowercased.
+    Lowercase,
+    /// As tantivy's `RemoveLongFilter::limit(64)`.
+    RemoveLong,
+    Rule(Arc<dyn TokenRule>),
+}
+
+/// An analyzer's filters applied in order to one token, with the result remembered per token
+/// text. Every step is token-local (a [`TokenRule`] sees one token only), so the texts a token
+/// turns into depend on its text alone; positions and offsets are the token's own. Council
+/// text repeats a few thousand words endlessly, so most tokens are a memo lookup instead of
+/// lowercasing, stop words, lemmatising, stemming and compound splitting.
+struct Chain {
+    steps: Vec<Step>,
+    memo: Memo<Arc<[String]>>,
+}
+
+impl Chain {
+    fn texts(&self, text: &str) -> Vec<String> {
+        let mut tokens = vec![Token { text: text.to_string(), ..Token::default() }];
+        let mut next = Vec::new();
+        for step in &self.steps {
+            match step {
+                Step::Lowercase => {
+                    for token in &mut tokens {
+                        token.text = token.text.chars().flat_map(char::to_lowercase).collect();
+                    }
+                }
+                Step::RemoveLong => tokens.retain(|token| token.text.len() < LONG_TOKEN_BYTES),
+                Step::Rule(rule) => {
+                    for token in &tokens {
+                        rule.apply(token, &mut next);
+                    }
+                    std::mem::swap(&mut tokens, &mut next);
+                    next.clear();
+                }
+            }
+            if tokens.is_empty() {
+                break;
+            }
+        }
+        tokens.into_iter().map(|token| token.text).collect()
+    }
+}
+
+impl TokenRule for Chain {
+    fn name(&self) -> &'static str {
+        "chain"
+    }
+
+    fn apply(&self, token: &Token, out: &mut Vec<Token>) {
+        let texts = self.memo.get_or_insert_with(&token.text, |text| Arc::from(self.texts(text)));
+        out.extend(texts.iter().map(|text| with_text(token, text.as_str())));
     }
 }
 
@@ -101,5 +168,52 @@ impl TokenRule for StopWordsRule {
 
     fn apply(&self, token: &tantivy::tokenizer::Token, out: &mut Vec<tantivy::tokenizer::Token>) {
         self.0.apply(token, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter};
+
+    use super::*;
+    use crate::resources::ConfigFiles;
+
+    /// The filters as separate tantivy filters, no memo: what [`Chain`] must reproduce.
+    fn unmemoised(spec: &AnalyzerSpec, resources: &Resources) -> TextAnalyzer {
+        let mut builder = TextAnalyzer::builder(SimpleTokenizer::default()).dynamic();
+        for name in &spec.filters {
+            builder = match name.as_str() {
+                "lowercase" => builder.filter_dynamic(LowerCaser),
+                "remove_long" => builder.filter_dynamic(RemoveLongFilter::limit(LONG_TOKEN_BYTES)),
+                other => builder.filter_dynamic(RuleFilter::new(rule_by_name(other, resources).unwrap())),
+            };
+        }
+        builder.build()
+    }
+
+    fn all(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        crate::tokens(analyzer, text).into_iter().map(|t| (t.text, t.position, t.offset_from, t.offset_to)).collect()
+    }
+
+    #[test]
+    fn the_memoised_chain_equals_the_filters_one_by_one() {
+        let resources = Resources::load(ConfigFiles::bundled());
+        let specs: std::collections::BTreeMap<String, std::collections::BTreeMap<String, AnalyzerSpec>> =
+            toml::from_str(resources.files.get("analyzers.toml")).unwrap();
+        let text = "Batterifabrikens DETALJPLAN för Näsbyparksskolan och förskolorna i Luleås centrum; \
+                    Kommunstyrelsen beslutar om Solcellsparken. ÅTERVINNINGSCENTRALEN the factories \
+                    Bebauungspläne kunnanhallitus aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \
+                    ΣΟΦΟΣ İstanbul";
+        for (name, spec) in &specs["analyzers"] {
+            if spec.tokenizer != "simple" {
+                continue;
+            }
+            let mut memoised = spec.build(&resources).unwrap();
+            let mut reference = unmemoised(spec, &resources);
+            let expected = all(&mut reference, text);
+            // Twice: the second pass answers from the memo.
+            assert_eq!(all(&mut memoised, text), expected, "{name}");
+            assert_eq!(all(&mut memoised, text), expected, "{name}");
+        }
     }
 }
