@@ -19,8 +19,11 @@ use namndsok_analysis::resources::ConfigFiles;
 use namndsok_index::{SearchIndex, SearchRequest};
 use namndsok_model::Registry;
 
+/// One query given as API parameters.
+type Params = &'static [(&'static str, &'static str)];
+
 /// Query classes of issue 9, each a few queries given as API parameters.
-const CLASSES: &[(&str, &[&[(&str, &str)]])] = &[
+const CLASSES: &[(&str, &[Params])] = &[
     ("common_word", &[&[("q", "beslut")], &[("q", "kommunen")], &[("q", "detaljplan")]]),
     ("rare_word", &[&[("q", "vätgasterminal")], &[("q", "bergrumslager")], &[("q", "kvicksilversanering")]]),
     ("compound", &[&[("q", "batterifabrik")], &[("q", "förskoleverksamhet")], &[("q", "äldreomsorgen")]]),

@@ -16,14 +16,16 @@
 use std::sync::Arc;
 
 use serde::Deserialize;
-use tantivy::tokenizer::{RawTokenizer, SimpleTokenizer, TextAnalyzer, Token, WhitespaceTokenizer};
+use tantivy::tokenizer::{
+    RawTokenizer, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, WhitespaceTokenizer,
+};
 
 use crate::decompound::{DecompoundMode, Decompounder};
 use crate::fold::AsciiFold;
-use crate::memo::Memo;
+use crate::memo::{FxHashMap, Memo};
 use crate::normalise::SwedishNormaliser;
 use crate::resources::Resources;
-use crate::rule::{with_text, RuleFilter, TokenRule};
+use crate::rule::TokenRule;
 use crate::stem::Stem;
 
 /// One analyzer as written in `analyzers.toml`.
@@ -70,8 +72,7 @@ impl AnalyzerSpec {
                 })
             })
             .collect::<Result<Vec<Step>, PipelineError>>()?;
-        let chain = Chain { steps, memo: Memo::default() };
-        Ok(builder.filter_dynamic(RuleFilter::new(Arc::new(chain))).build())
+        Ok(builder.filter_dynamic(ChainFilter { steps: Arc::new(steps), shared: Arc::new(Memo::default()) }).build())
     }
 }
 
@@ -86,53 +87,146 @@ enum Step {
     Rule(Arc<dyn TokenRule>),
 }
 
-/// An analyzer's filters applied in order to one token, with the result remembered per token
+/// An analyzer's filters applied in order to each token, with the result remembered per token
 /// text. Every step is token-local (a [`TokenRule`] sees one token only), so the texts a token
 /// turns into depend on its text alone; positions and offsets are the token's own. Council
-/// text repeats a few thousand words endlessly, so most tokens are a memo lookup instead of
+/// text repeats a few thousand words endlessly, so most tokens are one hash lookup instead of
 /// lowercasing, stop words, lemmatising, stemming and compound splitting.
-struct Chain {
-    steps: Vec<Step>,
-    memo: Memo<Arc<[String]>>,
+///
+/// Each tokenizer instance (tantivy clones one per indexing thread and segment, the search one
+/// per query) owns a memo, so most lookups take no lock; it is emptied when it reaches
+/// [`MEMO_ENTRIES`]. Behind it, a bounded memo shared by all clones of the analyzer keeps what
+/// earlier instances learnt, so a query's fresh clone (highlighting whole protokoll) starts warm.
+#[derive(Clone)]
+struct ChainFilter {
+    steps: Arc<Vec<Step>>,
+    shared: Arc<Memo<Arc<[String]>>>,
 }
 
-impl Chain {
-    fn texts(&self, text: &str) -> Vec<String> {
-        let mut tokens = vec![Token { text: text.to_string(), ..Token::default() }];
-        let mut next = Vec::new();
-        for step in &self.steps {
-            match step {
-                Step::Lowercase => {
-                    for token in &mut tokens {
-                        token.text = token.text.chars().flat_map(char::to_lowercase).collect();
+/// Token texts remembered per tokenizer instance before the memo is emptied.
+const MEMO_ENTRIES: usize = 200_000;
+
+impl TokenFilter for ChainFilter {
+    type Tokenizer<T: Tokenizer> = ChainTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ChainTokenizer<T> {
+        ChainTokenizer { inner: tokenizer, steps: self.steps, shared: self.shared, memo: FxHashMap::default() }
+    }
+}
+
+struct ChainTokenizer<T> {
+    inner: T,
+    steps: Arc<Vec<Step>>,
+    shared: Arc<Memo<Arc<[String]>>>,
+    memo: FxHashMap<Box<str>, Arc<[String]>>,
+}
+
+impl<T: Clone> Clone for ChainTokenizer<T> {
+    /// A clone starts with an empty memo (clones are made per thread and per query).
+    fn clone(&self) -> Self {
+        ChainTokenizer {
+            inner: self.inner.clone(),
+            steps: self.steps.clone(),
+            shared: self.shared.clone(),
+            memo: FxHashMap::default(),
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for ChainTokenizer<T> {
+    type TokenStream<'a> = ChainTokenStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ChainTokenStream {
+            steps: &self.steps,
+            shared: &self.shared,
+            memo: &mut self.memo,
+            tail: self.inner.token_stream(text),
+            texts: Arc::from(Vec::new()),
+            next: 0,
+            current: Token::default(),
+        }
+    }
+}
+
+struct ChainTokenStream<'a, T> {
+    steps: &'a [Step],
+    shared: &'a Memo<Arc<[String]>>,
+    memo: &'a mut FxHashMap<Box<str>, Arc<[String]>>,
+    tail: T,
+    /// What the current source token turned into, and the next of them to emit.
+    texts: Arc<[String]>,
+    next: usize,
+    current: Token,
+}
+
+impl<T: TokenStream> TokenStream for ChainTokenStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if let Some(text) = self.texts.get(self.next) {
+                self.current.text.clone_from(text);
+                self.next += 1;
+                return true;
+            }
+            if !self.tail.advance() {
+                return false;
+            }
+            let source = self.tail.token();
+            self.texts = match self.memo.get(source.text.as_str()) {
+                Some(texts) => texts.clone(),
+                None => {
+                    let steps = self.steps;
+                    let texts =
+                        self.shared.get_or_insert_with(&source.text, |text| Arc::from(apply_steps(steps, text)));
+                    if self.memo.len() >= MEMO_ENTRIES {
+                        self.memo.clear();
                     }
+                    self.memo.insert(source.text.as_str().into(), texts.clone());
+                    texts
                 }
-                Step::RemoveLong => tokens.retain(|token| token.text.len() < LONG_TOKEN_BYTES),
-                Step::Rule(rule) => {
-                    for token in &tokens {
-                        rule.apply(token, &mut next);
-                    }
-                    std::mem::swap(&mut tokens, &mut next);
-                    next.clear();
+            };
+            self.next = 0;
+            self.current.offset_from = source.offset_from;
+            self.current.offset_to = source.offset_to;
+            self.current.position = source.position;
+            self.current.position_length = source.position_length;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+/// The texts one token's text turns into through `steps`.
+fn apply_steps(steps: &[Step], text: &str) -> Vec<String> {
+    let mut tokens = vec![Token { text: text.to_string(), ..Token::default() }];
+    let mut next = Vec::new();
+    for step in steps {
+        match step {
+            Step::Lowercase => {
+                for token in &mut tokens {
+                    token.text = token.text.chars().flat_map(char::to_lowercase).collect();
                 }
             }
-            if tokens.is_empty() {
-                break;
+            Step::RemoveLong => tokens.retain(|token| token.text.len() < LONG_TOKEN_BYTES),
+            Step::Rule(rule) => {
+                for token in &tokens {
+                    rule.apply(token, &mut next);
+                }
+                std::mem::swap(&mut tokens, &mut next);
+                next.clear();
             }
         }
-        tokens.into_iter().map(|token| token.text).collect()
+        if tokens.is_empty() {
+            break;
+        }
     }
-}
-
-impl TokenRule for Chain {
-    fn name(&self) -> &'static str {
-        "chain"
-    }
-
-    fn apply(&self, token: &Token, out: &mut Vec<Token>) {
-        let texts = self.memo.get_or_insert_with(&token.text, |text| Arc::from(self.texts(text)));
-        out.extend(texts.iter().map(|text| with_text(token, text.as_str())));
-    }
+    tokens.into_iter().map(|token| token.text).collect()
 }
 
 /// The rule behind a filter name.
@@ -177,6 +271,7 @@ mod tests {
 
     use super::*;
     use crate::resources::ConfigFiles;
+    use crate::rule::RuleFilter;
 
     /// The filters as separate tantivy filters, no memo: what [`Chain`] must reproduce.
     fn unmemoised(spec: &AnalyzerSpec, resources: &Resources) -> TextAnalyzer {

@@ -85,12 +85,18 @@ impl SegmentCollector for FacetSegmentCollector {
         let mut counts = FacetCounts { years: self.years, ..FacetCounts::default() };
         for (index, (column, ords)) in self.columns.iter().zip(self.ord_counts).enumerate() {
             let Some(column) = column else { continue };
-            let mut text = String::new();
-            for (ord, count) in ords.into_iter().enumerate() {
-                if count > 0 && column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
-                    *counts.strings[index].entry(text.clone()).or_default() += count;
+            // Resolve the counted ordinals in one sorted walk of the dictionary: one block
+            // decode per block instead of one per value.
+            let counted: Vec<(u64, u64)> =
+                ords.into_iter().enumerate().filter(|(_, count)| *count > 0).map(|(o, c)| (o as u64, c)).collect();
+            let sorted: Vec<u64> = counted.iter().map(|(ord, _)| *ord).collect();
+            let mut values = counted.iter().map(|(_, count)| *count);
+            let target = &mut counts.strings[index];
+            let _ = column.dictionary().sorted_ords_to_term_cb(&sorted, |bytes| {
+                if let (Ok(text), Some(count)) = (std::str::from_utf8(bytes), values.next()) {
+                    *target.entry(text.to_string()).or_default() += count;
                 }
-            }
+            });
         }
         counts
     }
