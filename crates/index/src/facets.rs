@@ -21,10 +21,18 @@ pub(crate) struct FacetCollector;
 
 pub(crate) struct FacetSegmentCollector {
     columns: Vec<Option<StrColumn>>,
+    /// The columns' term ordinals, read directly when a document has at most one value.
+    single_ords: Vec<Option<Column<u64>>>,
     ord_counts: Vec<Vec<u64>>,
     year: Option<Column<u64>>,
-    years: HashMap<u64, u64>,
+    /// Counts per year from [`FIRST_YEAR`], an array rather than a hash map: it is touched once
+    /// per match.
+    years: Vec<u64>,
+    other_years: HashMap<u64, u64>,
 }
+
+const FIRST_YEAR: u64 = 1900;
+const YEARS: usize = 256;
 
 impl Collector for FacetCollector {
     type Fruit = FacetCounts;
@@ -33,14 +41,24 @@ impl Collector for FacetCollector {
     fn for_segment(&self, _segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegmentCollector> {
         let fast = reader.fast_fields();
         let mut columns = Vec::new();
+        let mut single_ords = Vec::new();
         let mut ord_counts = Vec::new();
         for name in STRING_FACETS {
             let column = fast.str(name)?;
             ord_counts.push(vec![0; column.as_ref().map_or(0, |c| c.dictionary().num_terms())]);
+            single_ords
+                .push(column.as_ref().map(|c| c.ords().clone()).filter(|ords| !ords.get_cardinality().is_multivalue()));
             columns.push(column);
         }
         let year = fast.u64("year").ok();
-        Ok(FacetSegmentCollector { columns, ord_counts, year, years: HashMap::new() })
+        Ok(FacetSegmentCollector {
+            columns,
+            single_ords,
+            ord_counts,
+            year,
+            years: vec![0; YEARS],
+            other_years: HashMap::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -67,8 +85,12 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, counts) in self.columns.iter().zip(self.ord_counts.iter_mut()) {
-            if let Some(column) = column {
+        for ((column, single), counts) in self.columns.iter().zip(&self.single_ords).zip(self.ord_counts.iter_mut()) {
+            if let Some(single) = single {
+                if let Some(count) = single.first(doc).and_then(|ord| counts.get_mut(ord as usize)) {
+                    *count += 1;
+                }
+            } else if let Some(column) = column {
                 for ord in column.term_ords(doc) {
                     if let Some(count) = counts.get_mut(ord as usize) {
                         *count += 1;
@@ -77,12 +99,19 @@ impl SegmentCollector for FacetSegmentCollector {
             }
         }
         if let Some(year) = self.year.as_ref().and_then(|column| column.first(doc)) {
-            *self.years.entry(year).or_default() += 1;
+            match year.checked_sub(FIRST_YEAR).and_then(|offset| self.years.get_mut(offset as usize)) {
+                Some(count) => *count += 1,
+                None => *self.other_years.entry(year).or_default() += 1,
+            }
         }
     }
 
     fn harvest(self) -> FacetCounts {
-        let mut counts = FacetCounts { years: self.years, ..FacetCounts::default() };
+        let mut years = self.other_years;
+        for (offset, count) in self.years.into_iter().enumerate().filter(|(_, count)| *count > 0) {
+            *years.entry(FIRST_YEAR + offset as u64).or_default() += count;
+        }
+        let mut counts = FacetCounts { years, ..FacetCounts::default() };
         for (index, (column, ords)) in self.columns.iter().zip(self.ord_counts).enumerate() {
             let Some(column) = column else { continue };
             // Resolve the counted ordinals in one sorted walk of the dictionary: one block

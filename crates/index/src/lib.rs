@@ -20,6 +20,7 @@ pub mod language;
 pub mod query;
 pub mod request;
 pub mod search;
+mod tier;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -157,7 +158,7 @@ impl SearchIndex {
     }
 
     fn from_index(
-        index: Index,
+        mut index: Index,
         schema_config: SchemaConfig,
         analyzers_config: &config::AnalyzersConfig,
         resources: Arc<Resources>,
@@ -203,6 +204,12 @@ impl SearchIndex {
                     codes.push(organisation.code.clone());
                 }
             }
+        }
+        // A search runs its segments in parallel, one thread per core (at most four): a query
+        // over millions of matches is bounded by the biggest segment, not by all of them.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
         }
         // Read-after-write: reloads happen right after our own commits, not on a timer.
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;

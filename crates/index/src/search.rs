@@ -24,24 +24,26 @@
 //! shown. Sorting by date uses only the first tier: every word must match. A query that is a
 //! diarienummer matches that case's documents, the case's own first.
 
+use std::cell::Cell;
 use std::ops::Bound;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
 use namndsok_model::{CaseNumber, Document};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, EnableScoring,
+    FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
 use crate::facets::{FacetCollector, FacetCounts};
 use crate::query::{self, Clause, ParsedQuery};
 use crate::request::{SearchRequest, Sort};
+use crate::tier::AddScore;
 use crate::{IndexError, SearchIndex};
 
 /// One hit, as `GET /api/v1/search` returns it.
@@ -104,19 +106,63 @@ pub const TIER: f32 = 10_000.0;
 /// Score for an exact phrase match within a quoted clause (below [`TIER`]).
 const PHRASE_TIER: f32 = 1_000.0;
 
-/// What one pass over the matches yields: the total, facet counts, and the page of hits.
-type Collected = (usize, FacetCounts, Vec<(Score, DocAddress)>);
+/// What one pass over the matches yields: the total, facet counts, the page of hits, and how
+/// many matches are in the top tier.
+type Collected = (usize, FacetCounts, Vec<(Score, DocAddress)>, usize);
 
 /// Weight of a compound query word matched by its modifier parts only, relative to all parts.
 const PARTIAL_PARTS: f32 = 0.2;
 
 /// How a text query is assembled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Mode {
+struct Mode<'a> {
     /// Typo tolerance for every word (not only for words the index lacks).
     fuzzy: bool,
     /// Every word must match (no lower tiers).
     strict: bool,
+    /// What a non-strict query added beyond the strict one, recorded while it is built.
+    loosened: &'a Loosened,
+}
+
+/// How a non-strict query differs from the strict one. When it does not, the strict query's
+/// count (`matched_all`) is the total, and when only tiers were added it is the size of the
+/// top tier: either way the one pass over the matches yields it.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Loosened {
+    /// Number of tiered words (0: no tiers).
+    tiers: Cell<usize>,
+    /// A word or a quoted clause itself matches more than strictly (compound modifiers alone,
+    /// a phrase's words apart).
+    within: Cell<bool>,
+}
+
+impl Loosened {
+    fn reset(&self) {
+        self.tiers.set(0);
+        self.within.set(false);
+    }
+}
+
+/// Counts the documents `query` matches, stopping at `limit`: deciding whether typo tolerance
+/// is needed takes a handful of matches, not a pass over millions.
+fn count_up_to(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<usize, IndexError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut count = 0;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                count += 1;
+                if count >= limit {
+                    return Ok(count);
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(count)
 }
 
 impl SearchIndex {
@@ -128,19 +174,30 @@ impl SearchIndex {
         let filters = self.filter_queries(request);
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
 
-        let has_words = !parsed.required.is_empty();
-        let mut mode = Mode { fuzzy: false, strict: true };
-        let mut matched_all =
-            searcher.search(&self.combine(self.text_query(&searcher, &parsed, mode), &filters), &Count)?;
-        if has_words && matched_all < self.schema_config.ranking.fuzzy_below {
-            mode.fuzzy = true;
-            matched_all =
-                searcher.search(&self.combine(self.text_query(&searcher, &parsed, mode), &filters), &Count)?;
+        let loosened = Loosened::default();
+        let mut mode = Mode { fuzzy: false, strict: true, loosened: &loosened };
+        let fuzzy_below = self.schema_config.ranking.fuzzy_below;
+        if !parsed.required.is_empty() {
+            let strict = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
+            mode.fuzzy = count_up_to(&searcher, strict.as_ref(), fuzzy_below)? < fuzzy_below;
         }
         mode.strict = sort != Sort::Relevance;
+        loosened.reset();
         let query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
+        let top_tier = match (loosened.within.get(), loosened.tiers.get()) {
+            (false, tiers) if tiers > 0 => Some(tiers as f32 * TIER),
+            _ => None,
+        };
 
-        let (total, counts, page) = self.collect(&searcher, query.as_ref(), request, sort)?;
+        let (total, counts, page, in_top_tier) = self.collect(&searcher, query.as_ref(), request, sort, top_tier)?;
+        let matched_all = if loosened.within.get() {
+            let strict = Mode { strict: true, ..mode };
+            searcher.search(&self.combine(self.text_query(&searcher, &parsed, strict), &filters), &Count)?
+        } else if top_tier.is_some() {
+            in_top_tier
+        } else {
+            total
+        };
         let snippets = self.snippet_generator(&searcher, &parsed)?;
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
@@ -165,9 +222,11 @@ impl SearchIndex {
         let searcher = self.searcher();
         let parsed = query::parse(&request.q);
         let filters = self.filter_queries(request);
-        let mut mode = Mode { fuzzy: false, strict: true };
+        let loosened = Loosened::default();
+        let mut mode = Mode { fuzzy: false, strict: true, loosened: &loosened };
         let mut query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
-        if !parsed.required.is_empty() && searcher.search(&query, &Count)? < self.schema_config.ranking.fuzzy_below {
+        let fuzzy_below = self.schema_config.ranking.fuzzy_below;
+        if !parsed.required.is_empty() && count_up_to(&searcher, query.as_ref(), fuzzy_below)? < fuzzy_below {
             mode.fuzzy = true;
             query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
         }
@@ -191,13 +250,15 @@ impl SearchIndex {
         Ok(ids)
     }
 
-    /// Counts, facets and one page of hits in one pass over the matches.
+    /// Counts, facets and one page of hits in one pass over the matches; with `top_tier`, also
+    /// how many documents score at least that (match every tiered word).
     fn collect(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         request: &SearchRequest,
         sort: Sort,
+        top_tier: Option<Score>,
     ) -> Result<Collected, IndexError> {
         let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
         Ok(match sort {
@@ -212,16 +273,18 @@ impl SearchIndex {
                         tiers + (score - tiers) * (1.0 + recency * freshness(date, today))
                     }
                 });
-                let (total, counts, page) = searcher.search(query, &(Count, FacetCollector, ranked))?;
+                let tier = ScoreAtLeast(top_tier.unwrap_or(Score::MAX));
+                let (total, counts, page, in_top_tier) =
+                    searcher.search(query, &(Count, FacetCollector, ranked, tier))?;
                 let page =
                     page.into_iter().map(|(score, address)| (score - (score / TIER).floor() * TIER, address)).collect();
-                (total, counts, page)
+                (total, counts, page, in_top_tier)
             }
             Sort::DateDesc | Sort::DateAsc => {
                 let order = if sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
                 let (total, counts, page) =
                     searcher.search(query, &(Count, FacetCollector, top.order_by_fast_field::<u64>("date", order)))?;
-                (total, counts, page.into_iter().map(|(_, address)| (0.0, address)).collect())
+                (total, counts, page.into_iter().map(|(_, address)| (0.0, address)).collect(), total)
             }
         })
     }
@@ -271,7 +334,7 @@ impl SearchIndex {
     }
 
     /// The scoring part of the search.
-    fn text_query(&self, searcher: &Searcher, parsed: &ParsedQuery, mode: Mode) -> Box<dyn Query> {
+    fn text_query(&self, searcher: &Searcher, parsed: &ParsedQuery, mode: Mode<'_>) -> Box<dyn Query> {
         let ranking = &self.schema_config.ranking;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
@@ -279,22 +342,25 @@ impl SearchIndex {
             let spelling = parsed.case_spellings.get(index).map(String::as_str);
             clauses.push((Occur::Must, self.case_number_query(case, spelling)));
         }
-        let words: Vec<Box<dyn Query>> = self
+        let words: Vec<ClauseQuery> = self
             .group_synonym_phrases(&parsed.required)
             .iter()
             .filter_map(|clause| self.clause_query(searcher, clause, mode))
             .collect();
-        if mode.strict || words.len() <= 1 {
-            clauses.extend(words.into_iter().map(|query| (Occur::Must, query)));
-        } else {
-            // Tiers: each matched word adds TIER; at least half of the words must match.
+        if mode.strict {
+            clauses.extend(words.into_iter().map(|query| (Occur::Must, query.plain())));
+        } else if !words.is_empty() {
+            // Tiers: each matched word adds TIER, so the documents that match every word come
+            // first and, unless a word also matched loosely, are counted in the same pass; at
+            // least half of the words must match.
+            mode.loosened.tiers.set(words.len());
             let minimum = words.len().div_ceil(2);
-            let mut tiered: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for query in words {
-                tiered.push((Occur::Should, Box::new(ConstScoreQuery::new(query.box_clone(), TIER))));
-                tiered.push((Occur::Should, query));
+            if words.iter().any(|word| word.partial.is_some()) {
+                mode.loosened.within.set(true);
             }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(tiered, minimum * 2))));
+            let tiered: Vec<(Occur, Box<dyn Query>)> =
+                words.into_iter().map(|query| (Occur::Should, query.tiered())).collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(tiered, minimum))));
         }
         // Proximity: all the words next to each other, in order, score extra.
         let plain: Vec<&str> = parsed
@@ -378,7 +444,7 @@ impl SearchIndex {
         out
     }
 
-    fn clause_query(&self, searcher: &Searcher, clause: &Clause, mode: Mode) -> Option<Box<dyn Query>> {
+    fn clause_query(&self, searcher: &Searcher, clause: &Clause, mode: Mode<'_>) -> Option<ClauseQuery> {
         match clause {
             Clause::Word(word) => self.word_query(searcher, word, mode),
             Clause::Phrase(words) => {
@@ -393,9 +459,13 @@ impl SearchIndex {
                 if mode.strict {
                     ways.push(phrase);
                 } else {
+                    mode.loosened.within.set(true);
                     // The exact phrase first, then all its words anywhere, then most of them.
-                    let word_queries: Vec<Box<dyn Query>> =
-                        words.iter().filter_map(|word| self.word_query(searcher, word, mode)).collect();
+                    let word_queries: Vec<Box<dyn Query>> = words
+                        .iter()
+                        .filter_map(|word| self.word_query(searcher, word, mode))
+                        .map(ClauseQuery::plain)
+                        .collect();
                     let minimum = word_queries.len().div_ceil(2);
                     let all_words =
                         BooleanQuery::new(word_queries.iter().map(|q| (Occur::Must, q.box_clone())).collect());
@@ -418,15 +488,16 @@ impl SearchIndex {
                         ways.push(Box::new(BooleanQuery::new(vec![(Occur::Must, boosted), (Occur::Should, tier)])));
                     }
                 }
-                Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.1)))
+                Some(ClauseQuery { ways, partial: None })
             }
             Clause::Any(alternatives) => {
                 let queries: Vec<(Occur, Box<dyn Query>)> = alternatives
                     .iter()
                     .filter_map(|c| self.clause_query(searcher, c, mode))
-                    .map(|q| (Occur::Should, q))
+                    .map(|q| (Occur::Should, q.plain()))
                     .collect();
-                (!queries.is_empty()).then(|| Box::new(BooleanQuery::new(queries)) as Box<dyn Query>)
+                (!queries.is_empty())
+                    .then(|| ClauseQuery { ways: vec![Box::new(BooleanQuery::new(queries))], partial: None })
             }
         }
     }
@@ -448,17 +519,18 @@ impl SearchIndex {
     }
 
     /// Every way one typed word can match; see the module documentation.
-    fn word_query(&self, searcher: &Searcher, word: &str, mode: Mode) -> Option<Box<dyn Query>> {
+    fn word_query(&self, searcher: &Searcher, word: &str, mode: Mode<'_>) -> Option<ClauseQuery> {
         let ranking = &self.schema_config.ranking;
         let stems = self.analyse(word);
         match stems.len() {
             0 => return None,
             1 => {}
             // `e-tjänst`, `2023/24`: the pieces in a row.
-            _ => return self.phrase_query(word, 0),
+            _ => return self.phrase_query(word, 0).map(|phrase| ClauseQuery { ways: vec![phrase], partial: None }),
         }
         let stem = &stems[0];
         let mut ways: Vec<Box<dyn Query>> = Vec::new();
+        let mut partial: Option<Box<dyn Query>> = None;
 
         // 1. Whole word.
         ways.push(self.fields_query(&[("title", ranking.title), ("body", ranking.body)], stem));
@@ -508,10 +580,8 @@ impl SearchIndex {
                 // `batteri` for `batterifabrik`): related, but well below all of them. The head
                 // alone (`fabrik`) is too general to count.
                 if !mode.strict {
-                    ways.push(Box::new(BoostQuery::new(
-                        Box::new(BooleanQuery::new(modifiers)),
-                        weight * PARTIAL_PARTS,
-                    )));
+                    partial =
+                        Some(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(modifiers)), weight * PARTIAL_PARTS)));
                 }
             }
         }
@@ -576,7 +646,7 @@ impl SearchIndex {
             }
             ways.push(Box::new(DisjunctionMaxQuery::new(fuzzy.into_iter().map(|(_, q)| q).collect())));
         }
-        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.1)))
+        Some(ClauseQuery { ways, partial })
     }
 
     /// Documents containing `text` in any of `fields` (summed over fields; deleted documents
@@ -721,6 +791,69 @@ impl SearchIndex {
             organ,
             year,
         }
+    }
+}
+
+/// One query clause (a word, a quoted phrase, alternatives) as the ways it can match, and a
+/// weaker way that a strict search leaves out (a compound's modifier alone: `batteri` for
+/// `batterifabrik`).
+struct ClauseQuery {
+    ways: Vec<Box<dyn Query>>,
+    partial: Option<Box<dyn Query>>,
+}
+
+impl ClauseQuery {
+    /// All ways as one disjunction-max: a document is scored by its best way of matching.
+    fn plain(self) -> Box<dyn Query> {
+        let ClauseQuery { mut ways, partial } = self;
+        ways.extend(partial);
+        if ways.len() == 1 {
+            return ways.pop().expect("one way");
+        }
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.1))
+    }
+
+    /// As [`plain`](Self::plain), plus [`TIER`] where it matches, so that the score tells how
+    /// many clauses a document matches (each clause is scored once).
+    fn tiered(self) -> Box<dyn Query> {
+        Box::new(AddScore::new(self.plain(), TIER))
+    }
+}
+
+/// Counts the matches scoring at least a threshold (the top tier of a tiered query).
+struct ScoreAtLeast(Score);
+
+struct ScoreAtLeastSegment {
+    threshold: Score,
+    count: usize,
+}
+
+impl Collector for ScoreAtLeast {
+    type Fruit = usize;
+    type Child = ScoreAtLeastSegment;
+
+    fn for_segment(&self, _segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<ScoreAtLeastSegment> {
+        Ok(ScoreAtLeastSegment { threshold: self.0, count: 0 })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<usize> {
+        Ok(counts.into_iter().sum())
+    }
+}
+
+impl SegmentCollector for ScoreAtLeastSegment {
+    type Fruit = usize;
+
+    fn collect(&mut self, _doc: DocId, score: Score) {
+        self.count += usize::from(score >= self.threshold);
+    }
+
+    fn harvest(self) -> usize {
+        self.count
     }
 }
 

@@ -160,3 +160,37 @@ fn matching_ids_are_the_date_sorted_search_without_paging() {
         assert_eq!(found, expected, "{q}");
     }
 }
+
+/// `matched_all` (documents matching every word, strictly) is counted in the ranking pass when
+/// it can be; it must equal the total of the date-sorted search, which matches exactly those.
+#[test]
+fn matched_all_is_the_date_sorted_total() {
+    let index = SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap();
+    index.import_jsonl(include_str!("../../../demo/documents.jsonl").as_bytes()).unwrap();
+    let queries = [
+        "batterifabrik",
+        "beslut",
+        "förskola skola",
+        "bygglov detaljplan",
+        "budget skola omsorg äldreomsorg",
+        "\"detaljplan för\"",
+        "medborgarförlsag",
+        "forskola",
+        "KS 2023/412",
+        "batterifabrik Luleå",
+        "solcellspark",
+        "vatten OR avlopp",
+        "förskoleverksamhet -Kiruna",
+        "xyzzy plugh",
+    ];
+    for q in queries {
+        let relevance = index.search(&SearchRequest::query(q)).unwrap();
+        let by_date = index
+            .search(&SearchRequest::from_pairs([("q", q), ("sort", "date_desc")], Registry::global(), &[]).unwrap())
+            .unwrap();
+        assert_eq!(relevance.matched_all, by_date.total, "{q}: matched_all vs the date-sorted total");
+        assert_eq!(by_date.matched_all, by_date.total, "{q}");
+        assert!(relevance.matched_all <= relevance.total, "{q}");
+        assert_eq!(relevance.fuzzy, by_date.fuzzy, "{q}");
+    }
+}
