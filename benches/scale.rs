@@ -8,7 +8,8 @@
 //! ```
 //!
 //! An existing index in `--index` is reused (no import). `--runs N` (default 30) repeats each
-//! query; `--json` prints one JSON object per class for the performance document. Figures are
+//! query; `--class NAME` runs one class only (for profiling); `--json` prints one JSON object
+//! per class for the performance document. Figures are
 //! reported, never asserted. Without `--corpus` and `--index` (as `cargo test --benches` and CI
 //! run it) it builds a small index from the demo data as a smoke run.
 
@@ -54,10 +55,11 @@ struct Args {
     index: Option<PathBuf>,
     runs: usize,
     json: bool,
+    only: Option<String>,
 }
 
 fn parse_args() -> Args {
-    let mut args = Args { corpus: None, index: None, runs: 30, json: false };
+    let mut args = Args { corpus: None, index: None, runs: 30, json: false, only: None };
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -65,6 +67,7 @@ fn parse_args() -> Args {
             "--index" => args.index = iter.next().map(PathBuf::from),
             "--runs" => args.runs = iter.next().and_then(|n| n.parse().ok()).unwrap_or(args.runs),
             "--json" => args.json = true,
+            "--class" => args.only = iter.next(),
             // `cargo bench` passes `--bench`; anything else is ignored as well.
             _ => {}
         }
@@ -132,6 +135,9 @@ fn main() {
     }
     println!("{:<20} {:>9} {:>9} {:>9} {:>10}", "class", "p50 ms", "p99 ms", "max ms", "hits(avg)");
     for (class, queries) in CLASSES {
+        if args.only.as_deref().is_some_and(|only| only != *class) {
+            continue;
+        }
         let mut times = Vec::new();
         let mut totals = 0usize;
         for pairs in *queries {
