@@ -17,6 +17,17 @@ pub(crate) struct FacetCounts {
     pub years: HashMap<u64, u64>,
 }
 
+impl FacetCounts {
+    /// Multiplies every count (extrapolating from a sample), rounding to whole documents.
+    pub(crate) fn scale(&mut self, factor: f64) {
+        let scaled = |count: &mut u64| *count = (*count as f64 * factor).round() as u64;
+        for map in &mut self.strings {
+            map.values_mut().for_each(scaled);
+        }
+        self.years.values_mut().for_each(scaled);
+    }
+}
+
 pub(crate) struct FacetCollector;
 
 pub(crate) struct FacetSegmentCollector {

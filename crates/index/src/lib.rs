@@ -17,6 +17,7 @@ pub mod config;
 mod facets;
 pub mod import;
 pub mod language;
+mod prune;
 pub mod query;
 pub mod request;
 pub mod search;
@@ -40,7 +41,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use config::{RankingConfig, SchemaConfig};
 pub use import::{ImportReport, RejectedLine};
 pub use request::{ParamError, SearchRequest, Sort};
-pub use search::{FacetValue, Facets, Hit, SearchResponse};
+pub use search::{FacetValue, Facets, Hit, SearchResponse, SearchStrategy};
 
 /// Errors of the index layer.
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +115,10 @@ pub struct SearchIndex {
     pub(crate) registry: &'static Registry,
     fingerprint: String,
     all_analyzers: std::collections::BTreeMap<String, TextAnalyzer>,
+    /// How searches visit their matches: [`search::SearchStrategy`] as a number.
+    strategy: std::sync::atomic::AtomicU8,
+    /// Matches counted exactly before counts are estimated from a sample.
+    pub(crate) count_budget: std::sync::atomic::AtomicU64,
 }
 
 impl SearchIndex {
@@ -227,6 +232,8 @@ impl SearchIndex {
             registry: Registry::global(),
             fingerprint,
             all_analyzers: built,
+            strategy: std::sync::atomic::AtomicU8::new(0),
+            count_budget: std::sync::atomic::AtomicU64::new(prune::COUNT_BUDGET),
         })
     }
 
@@ -274,6 +281,30 @@ impl SearchIndex {
     }
 
     /// The number of searchable documents.
+    /// How searches visit their matches (default [`SearchStrategy::Auto`]).
+    pub fn set_strategy(&self, strategy: SearchStrategy) {
+        let value = match strategy {
+            SearchStrategy::Auto => 0,
+            SearchStrategy::Exhaustive => 1,
+            SearchStrategy::Pruned => 2,
+        };
+        self.strategy.store(value, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn strategy(&self) -> SearchStrategy {
+        match self.strategy.load(std::sync::atomic::Ordering::Relaxed) {
+            1 => SearchStrategy::Exhaustive,
+            2 => SearchStrategy::Pruned,
+            _ => SearchStrategy::Auto,
+        }
+    }
+
+    /// Matches counted exactly before `total` and the facets are estimated from a sample
+    /// (default 100,000; lower in tests that exercise sampling on a small index).
+    pub fn set_count_budget(&self, budget: u64) {
+        self.count_budget.store(budget.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }

@@ -25,6 +25,7 @@
 //! diarienummer matches that case's documents, the case's own first.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::time::Instant;
 
@@ -41,9 +42,10 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
 use crate::facets::{FacetCollector, FacetCounts};
+use crate::prune;
 use crate::query::{self, Clause, ParsedQuery};
 use crate::request::{SearchRequest, Sort};
-use crate::tier::AddScore;
+use crate::tier::{term_weights, AddScore, AtLeast, ScoreBound, Weighted};
 use crate::{IndexError, SearchIndex};
 
 /// One hit, as `GET /api/v1/search` returns it.
@@ -93,6 +95,9 @@ pub struct SearchResponse {
     pub matched_all: usize,
     /// True when the hits include typo-tolerant matches.
     pub fuzzy: bool,
+    /// True when `total`, `matched_all` and the facet counts are estimates: a search matching
+    /// more than 100,000 documents counts an even sample of the index and scales it up.
+    pub approximate: bool,
 }
 
 /// Most organ facet values returned (kommun, kind and year are returned in full).
@@ -120,6 +125,8 @@ struct Mode<'a> {
     fuzzy: bool,
     /// Every word must match (no lower tiers).
     strict: bool,
+    /// Not strict, but only the top tier: every word matches, loosely.
+    top_tier: bool,
     /// What a non-strict query added beyond the strict one, recorded while it is built.
     loosened: &'a Loosened,
 }
@@ -141,6 +148,18 @@ impl Loosened {
         self.tiers.set(0);
         self.within.set(false);
     }
+}
+
+/// How a search visits its matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchStrategy {
+    /// Pruned ranking and estimated counts once the index holds more documents than the count
+    /// budget; every match scored and counted below that. The default.
+    Auto,
+    /// Every match scored and counted (for comparisons in tests and benchmarks).
+    Exhaustive,
+    /// Pruned ranking and estimated counts whenever the query allows, whatever the index size.
+    Pruned,
 }
 
 /// Counts the documents `query` matches, stopping at `limit`: deciding whether typo tolerance
@@ -175,7 +194,7 @@ impl SearchIndex {
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
 
         let loosened = Loosened::default();
-        let mut mode = Mode { fuzzy: false, strict: true, loosened: &loosened };
+        let mut mode = Mode { fuzzy: false, strict: true, top_tier: false, loosened: &loosened };
         let fuzzy_below = self.schema_config.ranking.fuzzy_below;
         if !parsed.required.is_empty() {
             let strict = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
@@ -183,20 +202,69 @@ impl SearchIndex {
         }
         mode.strict = sort != Sort::Relevance;
         loosened.reset();
-        let query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
-        let top_tier = match (loosened.within.get(), loosened.tiers.get()) {
-            (false, tiers) if tiers > 0 => Some(tiers as f32 * TIER),
+        let text = self.text_query(&searcher, &parsed, mode);
+        let query = self.combine(text.box_clone(), &filters);
+        let (tiers, within) = (loosened.tiers.get(), loosened.within.get());
+        let strict_query =
+            || self.combine(self.text_query(&searcher, &parsed, Mode { strict: true, ..mode }), &filters);
+
+        // A relevance search over a large index whose score is a sum of term scores is ranked
+        // with pruning and counted by estimate, provided the page comes from the top tier alone.
+        let wanted = request.offset + request.limit;
+        let budget = self.count_budget.load(std::sync::atomic::Ordering::Relaxed);
+        let pruning = match self.strategy() {
+            SearchStrategy::Exhaustive => false,
+            SearchStrategy::Pruned => true,
+            SearchStrategy::Auto => searcher.num_docs() > budget,
+        };
+        let bound = (pruning && sort == Sort::Relevance && tiers > 0 && parsed.case_numbers.is_empty())
+            .then(|| self.bound_query(text.as_ref()))
+            .flatten();
+        // The documents that match every word (loosely): the page comes from them alone when
+        // there are enough of them.
+        let top_tier_query = (tiers > 1)
+            .then(|| self.combine(self.text_query(&searcher, &parsed, Mode { top_tier: true, ..mode }), &filters));
+        let bound = match (bound, &top_tier_query) {
+            (Some(bound), None) => Some(bound),
+            (Some(bound), Some(top)) if count_up_to(&searcher, top.as_ref(), wanted)? >= wanted => Some(bound),
             _ => None,
         };
-
-        let (total, counts, page, in_top_tier) = self.collect(&searcher, query.as_ref(), request, sort, top_tier)?;
-        let matched_all = if loosened.within.get() {
-            let strict = Mode { strict: true, ..mode };
-            searcher.search(&self.combine(self.text_query(&searcher, &parsed, strict), &filters), &Count)?
-        } else if top_tier.is_some() {
-            in_top_tier
+        let (total, counts, page, matched_all, exact) = if let Some(bound) = bound {
+            let ranking = &self.schema_config.ranking;
+            let tweak = prune::Tweak {
+                tier: tiers as f32 * TIER,
+                recency: ranking.recency,
+                today: days(chrono::Utc::now().date_naive()),
+            };
+            // Without filters and with an exact bound, the bound's score is the score.
+            let (bound, kind) = bound;
+            let real = top_tier_query.as_deref().unwrap_or(query.as_ref());
+            let real = (kind != ScoreBound::Exact || !filters.is_empty()).then_some(real);
+            let mut page = prune::top_k(&searcher, bound.as_ref(), real, wanted, tweak)?;
+            let page: Vec<(Score, DocAddress)> = page
+                .drain(request.offset.min(page.len())..)
+                .map(|(score, address)| (score - (score / TIER).floor() * TIER, address))
+                .collect();
+            let all = prune::estimate(&searcher, query.as_ref(), true, budget)?;
+            let (matched_all, strict_exact) = if within || tiers > 1 {
+                let strict = prune::estimate(&searcher, strict_query().as_ref(), false, budget)?;
+                (strict.total.min(all.total), strict.exact)
+            } else {
+                (all.total, true)
+            };
+            (all.total, all.counts, page, matched_all, all.exact && strict_exact)
         } else {
-            total
+            let top_tier = (!within && tiers > 0).then_some(tiers as f32 * TIER);
+            let (total, counts, page, in_top_tier) =
+                self.collect(&searcher, query.as_ref(), request, sort, top_tier)?;
+            let matched_all = if within {
+                searcher.search(strict_query().as_ref(), &Count)?
+            } else if top_tier.is_some() {
+                in_top_tier
+            } else {
+                total
+            };
+            (total, counts, page, matched_all, true)
         };
         let snippets = self.snippet_generator(&searcher, &parsed)?;
         let mut hits = Vec::with_capacity(page.len());
@@ -212,7 +280,29 @@ impl SearchIndex {
             next_cursor: request.next_cursor(total),
             matched_all,
             fuzzy: mode.fuzzy,
+            approximate: !exact,
         })
+    }
+
+    /// `text` as a flat sum of its terms' scores, each weighted as much as all its
+    /// occurrences in `text` together: `text`'s score above its tiers, or an upper bound of it,
+    /// in the shape block-max WAND can prune (see [`prune`]). None when `text` is not a sum.
+    fn bound_query(&self, text: &dyn Query) -> Option<(Box<dyn Query>, ScoreBound)> {
+        let mut weights = HashMap::new();
+        let bound = term_weights(text, 1.0, &mut weights);
+        if bound == ScoreBound::None {
+            return None;
+        }
+        let mut weights: Vec<(Term, Score)> = weights.into_iter().filter(|(_, weight)| *weight > 0.0).collect();
+        weights.sort_by(|a, b| a.0.cmp(&b.0));
+        let clauses: Vec<(Occur, Box<dyn Query>)> = weights
+            .into_iter()
+            .map(|(term, weight)| {
+                let term: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Should, Box::new(BoostQuery::new(term, weight)) as Box<dyn Query>)
+            })
+            .collect();
+        (!clauses.is_empty()).then(|| (Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>, bound))
     }
 
     /// The ids of every document that matches `request` with every word — the semantics of a
@@ -223,7 +313,7 @@ impl SearchIndex {
         let parsed = query::parse(&request.q);
         let filters = self.filter_queries(request);
         let loosened = Loosened::default();
-        let mut mode = Mode { fuzzy: false, strict: true, loosened: &loosened };
+        let mut mode = Mode { fuzzy: false, strict: true, top_tier: false, loosened: &loosened };
         let mut query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
         let fuzzy_below = self.schema_config.ranking.fuzzy_below;
         if !parsed.required.is_empty() && count_up_to(&searcher, query.as_ref(), fuzzy_below)? < fuzzy_below {
@@ -358,9 +448,9 @@ impl SearchIndex {
             if words.iter().any(|word| word.partial.is_some()) {
                 mode.loosened.within.set(true);
             }
-            let tiered: Vec<(Occur, Box<dyn Query>)> =
-                words.into_iter().map(|query| (Occur::Should, query.tiered())).collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(tiered, minimum))));
+            let tiered: Vec<Box<dyn Query>> = words.into_iter().map(ClauseQuery::tiered).collect();
+            let minimum = if mode.top_tier { tiered.len() } else { minimum };
+            clauses.push((Occur::Must, Box::new(AtLeast::new(tiered, minimum))));
         }
         // Proximity: all the words next to each other, in order, score extra.
         let plain: Vec<&str> = parsed
@@ -370,7 +460,7 @@ impl SearchIndex {
             .collect();
         if plain.len() >= 2 {
             if let Some(phrase) = self.phrase_query(&plain.join(" "), 2) {
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, ranking.phrase))));
+                clauses.push((Occur::Should, Box::new(Weighted::new(phrase, ranking.phrase))));
             }
         }
         let has_positive = clauses.iter().any(|(occur, _)| *occur == Occur::Must);
@@ -397,8 +487,8 @@ impl SearchIndex {
             Box::new(TermQuery::new(Term::from_field_text(self.fields.get(field), &key), IndexRecordOption::Basic))
         };
         let matches: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Should, Box::new(BoostQuery::new(term("dnr"), ranking.case_number))),
-            (Occur::Should, Box::new(BoostQuery::new(term("dnr_ref"), ranking.case_reference))),
+            (Occur::Should, Box::new(Weighted::new(term("dnr"), ranking.case_number))),
+            (Occur::Should, Box::new(Weighted::new(term("dnr_ref"), ranking.case_reference))),
         ]));
         // Among the documents that carry the number, the registered case (ärende) comes first.
         let is_case: Box<dyn Query> = Box::new(TermQuery::new(
@@ -483,7 +573,7 @@ impl SearchIndex {
                     if let Some(query) = self.synonym_query(synonym) {
                         // A synonym of the whole phrase ranks just below the phrase itself.
                         let boosted: Box<dyn Query> =
-                            Box::new(BoostQuery::new(query, self.schema_config.ranking.synonym));
+                            Box::new(Weighted::new(query, self.schema_config.ranking.synonym));
                         let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(boosted.box_clone(), PHRASE_TIER));
                         ways.push(Box::new(BooleanQuery::new(vec![(Occur::Must, boosted), (Occur::Should, tier)])));
                     }
@@ -575,13 +665,13 @@ impl SearchIndex {
                     .iter()
                     .map(|(_, query)| (Occur::Must, query.box_clone()))
                     .collect();
-                ways.push(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all_parts)), weight)));
+                ways.push(Box::new(Weighted::new(Box::new(BooleanQuery::new(all_parts)), weight)));
                 // The modifier without the head (`skolskjuts` for `skolskjutsupphandling`,
                 // `batteri` for `batterifabrik`): related, but well below all of them. The head
                 // alone (`fabrik`) is too general to count.
                 if !mode.strict {
                     partial =
-                        Some(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(modifiers)), weight * PARTIAL_PARTS)));
+                        Some(Box::new(Weighted::new(Box::new(BooleanQuery::new(modifiers)), weight * PARTIAL_PARTS)));
                 }
             }
         }
@@ -594,7 +684,7 @@ impl SearchIndex {
         synonyms.dedup();
         for synonym in synonyms {
             if let Some(query) = self.synonym_query(synonym) {
-                ways.push(Box::new(BoostQuery::new(query, ranking.synonym)));
+                ways.push(Box::new(Weighted::new(query, ranking.synonym)));
             }
         }
         // A kommun's name also matches that kommun's documents.
@@ -641,7 +731,7 @@ impl SearchIndex {
                 for (field, weight) in [("title", ranking.title), ("body", ranking.body)] {
                     let query =
                         FuzzyTermQuery::new(Term::from_field_text(self.fields.get(field), base), distance, true);
-                    fuzzy.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * ranking.fuzzy))));
+                    fuzzy.push((Occur::Should, Box::new(Weighted::new(Box::new(query), weight * ranking.fuzzy))));
                 }
             }
             ways.push(Box::new(DisjunctionMaxQuery::new(fuzzy.into_iter().map(|(_, q)| q).collect())));
@@ -665,7 +755,7 @@ impl SearchIndex {
             .map(|(field, weight)| {
                 let term = Term::from_field_text(self.fields.get(field), text);
                 let query: Box<dyn Query> =
-                    Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), *weight));
+                    Box::new(Weighted::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), *weight));
                 (Occur::Should, query)
             })
             .collect();
@@ -720,7 +810,7 @@ impl SearchIndex {
             let terms: Vec<(usize, Term)> =
                 tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
             let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
-            per_field.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), weight))));
+            per_field.push((Occur::Should, Box::new(Weighted::new(Box::new(phrase), weight))));
         }
         Some(Box::new(BooleanQuery::new(per_field)))
     }
@@ -810,7 +900,7 @@ impl ClauseQuery {
         if ways.len() == 1 {
             return ways.pop().expect("one way");
         }
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.1))
+        Box::new(BooleanQuery::new(ways.into_iter().map(|way| (Occur::Should, way)).collect()))
     }
 
     /// As [`plain`](Self::plain), plus [`TIER`] where it matches, so that the score tells how
@@ -923,7 +1013,7 @@ fn days(date: NaiveDate) -> f32 {
 }
 
 /// 1 for today, falling linearly to 0 at ten years old.
-fn freshness(yyyymmdd: u64, today: f32) -> f32 {
+pub(crate) fn freshness(yyyymmdd: u64, today: f32) -> f32 {
     if yyyymmdd == 0 {
         return 0.0;
     }

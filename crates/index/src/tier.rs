@@ -1,11 +1,18 @@
-//! A query that adds a constant to another query's score where it matches: how a tiered search
-//! ranks documents by the number of words they match while scoring each word once.
+//! Query wrappers the search builds with, both transparent to [`term_weights`], which reads a
+//! query back as a sum of weighted term scores when it is one (the bound that pruning needs):
+//! [`AddScore`] adds a constant where a query matches (how a tiered search ranks documents by
+//! the number of words they match while scoring each word once); [`Weighted`] multiplies a
+//! query's score, like tantivy's `BoostQuery`, but can be read back.
 
 use std::fmt;
 
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use std::collections::HashMap;
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
+};
 use tantivy::COLLECT_BLOCK_BUFFER_LEN;
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 /// Matches what `inner` matches, scored `inner`'s score + `add`.
 pub(crate) struct AddScore {
@@ -39,6 +46,240 @@ impl Query for AddScore {
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         self.inner.query_terms(visitor);
+    }
+}
+
+/// `inner`'s score times `weight` (a `BoostQuery` that can be read back).
+pub(crate) struct Weighted {
+    inner: Box<dyn Query>,
+    weight: Score,
+}
+
+impl Weighted {
+    pub(crate) fn new(inner: Box<dyn Query>, weight: Score) -> Weighted {
+        Weighted { inner, weight }
+    }
+}
+
+impl Clone for Weighted {
+    fn clone(&self) -> Self {
+        Weighted { inner: self.inner.box_clone(), weight: self.weight }
+    }
+}
+
+impl fmt::Debug for Weighted {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "Weighted(weight={}, query={:?})", self.weight, self.inner)
+    }
+}
+
+impl Query for Weighted {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        BoostQuery::new(self.inner.box_clone(), self.weight).weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
+/// How well a sum of weighted term scores describes a query's score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ScoreBound {
+    /// Not at all (constant scores, typo expansions): the query cannot be pruned.
+    None,
+    /// From above: the sum is at least the score, and matches whatever the query matches.
+    Upper,
+    /// Exactly: the sum is the score and the terms' union is what the query matches.
+    Exact,
+}
+
+/// Adds to `weights` what each term of `query` weighs in its score, scaled by `scale` and
+/// summed over the term's occurrences, so that the sum of the terms' scores at those weights
+/// bounds `query`'s score above its [`AddScore`] constants for every document (see [`ScoreBound`]).
+///
+/// A phrase counts as its terms: its BM25 score uses the sum of their idfs and a phrase
+/// frequency no higher than any of their term frequencies, so it is at most their sum.
+pub(crate) fn term_weights(query: &dyn Query, scale: Score, weights: &mut HashMap<Term, Score>) -> ScoreBound {
+    if let Some(term) = query.downcast_ref::<TermQuery>() {
+        *weights.entry(term.term().clone()).or_default() += scale;
+        ScoreBound::Exact
+    } else if let Some(weighted) = query.downcast_ref::<Weighted>() {
+        if weighted.weight < 0.0 {
+            return ScoreBound::None;
+        }
+        term_weights(weighted.inner.as_ref(), scale * weighted.weight, weights)
+    } else if let Some(add) = query.downcast_ref::<AddScore>() {
+        if add.add < 0.0 {
+            return ScoreBound::None;
+        }
+        term_weights(add.inner.as_ref(), scale, weights)
+    } else if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+        // A sum of should clauses is exact when they are; anything that narrows the matches
+        // (must, must not, a minimum number of should clauses) makes it an upper bound.
+        let count = |wanted: Occur| boolean.clauses().iter().filter(|(occur, _)| *occur == wanted).count();
+        let (must, should, must_not) = (count(Occur::Must), count(Occur::Should), count(Occur::MustNot));
+        let narrows = must_not > 0
+            || match must {
+                0 => boolean.get_minimum_number_should_match() > 1,
+                1 => should > 0,
+                _ => true,
+            };
+        let mut bound = if narrows { ScoreBound::Upper } else { ScoreBound::Exact };
+        for (_, clause) in boolean.clauses().iter().filter(|(occur, _)| *occur != Occur::MustNot) {
+            bound = bound.min(term_weights(clause.as_ref(), scale, weights));
+        }
+        bound
+    } else if let Some(at_least) = query.downcast_ref::<AtLeast>() {
+        let mut bound = if at_least.minimum > 1 { ScoreBound::Upper } else { ScoreBound::Exact };
+        for clause in &at_least.clauses {
+            bound = bound.min(term_weights(clause.as_ref(), scale, weights));
+        }
+        bound
+    } else if let Some(phrase) = query.downcast_ref::<PhraseQuery>() {
+        for term in phrase.phrase_terms() {
+            *weights.entry(term).or_default() += scale;
+        }
+        ScoreBound::Upper
+    } else {
+        ScoreBound::None
+    }
+}
+
+/// Documents matching at least `minimum` of `clauses`, scored by the sum of the clauses they
+/// match. Unlike a boolean query's minimum-should-match, its scorer seeks: the sampled counts
+/// and pruned ranking of a many-word search skip what they do not need.
+pub(crate) struct AtLeast {
+    clauses: Vec<Box<dyn Query>>,
+    minimum: usize,
+}
+
+impl AtLeast {
+    pub(crate) fn new(clauses: Vec<Box<dyn Query>>, minimum: usize) -> AtLeast {
+        AtLeast { clauses, minimum: minimum.max(1) }
+    }
+}
+
+impl Clone for AtLeast {
+    fn clone(&self) -> Self {
+        AtLeast { clauses: self.clauses.iter().map(|clause| clause.box_clone()).collect(), minimum: self.minimum }
+    }
+}
+
+impl fmt::Debug for AtLeast {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "AtLeast(minimum={}, clauses={:?})", self.minimum, self.clauses)
+    }
+}
+
+impl Query for AtLeast {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights =
+            self.clauses.iter().map(|clause| clause.weight(enable_scoring)).collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(AtLeastWeight { weights, minimum: self.minimum }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for clause in &self.clauses {
+            clause.query_terms(visitor);
+        }
+    }
+}
+
+struct AtLeastWeight {
+    weights: Vec<Box<dyn Weight>>,
+    minimum: usize,
+}
+
+impl Weight for AtLeastWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let scorers =
+            self.weights.iter().map(|weight| weight.scorer(reader, boost)).collect::<tantivy::Result<Vec<_>>>()?;
+        let mut scorer = AtLeastScorer { scorers, minimum: self.minimum, doc: 0 };
+        scorer.doc = scorer.next_match(0);
+        Ok(Box::new(scorer))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!("document {doc} does not match")));
+        }
+        Ok(Explanation::new("AtLeast", scorer.score()))
+    }
+}
+
+struct AtLeastScorer {
+    scorers: Vec<Box<dyn Scorer>>,
+    minimum: usize,
+    doc: DocId,
+}
+
+impl AtLeastScorer {
+    /// The first document at or after `target` that at least `minimum` scorers are on, with
+    /// every scorer at or past `target`.
+    fn next_match(&mut self, target: DocId) -> DocId {
+        for scorer in &mut self.scorers {
+            if scorer.doc() < target {
+                scorer.seek(target);
+            }
+        }
+        loop {
+            let candidate = self.scorers.iter().map(|scorer| scorer.doc()).min().unwrap_or(TERMINATED);
+            if candidate == TERMINATED {
+                return TERMINATED;
+            }
+            let on = self.scorers.iter().filter(|scorer| scorer.doc() == candidate).count();
+            if on >= self.minimum {
+                return candidate;
+            }
+            // Too few here: move every scorer past the candidate, straight to where the
+            // `minimum`-th nearest one is when the others are further.
+            let mut docs: Vec<DocId> = self.scorers.iter().map(|scorer| scorer.doc()).collect();
+            docs.sort_unstable();
+            let next = docs[self.minimum - 1].max(candidate + 1);
+            if next == TERMINATED {
+                return TERMINATED;
+            }
+            for scorer in &mut self.scorers {
+                if scorer.doc() < next {
+                    scorer.seek(next);
+                }
+            }
+        }
+    }
+}
+
+impl DocSet for AtLeastScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.doc = self.next_match(self.doc + 1);
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        self.doc = self.next_match(target);
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.scorers.iter().map(|scorer| scorer.size_hint()).max().unwrap_or(0)
+    }
+}
+
+impl Scorer for AtLeastScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        self.scorers.iter_mut().filter(|scorer| scorer.doc() == doc).map(|scorer| scorer.score()).sum()
     }
 }
 
@@ -104,7 +345,7 @@ impl Scorer for AddScoreScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::TopDocs;
-    use tantivy::query::{AllQuery, TermQuery};
+    use tantivy::query::{AllQuery, BooleanQuery, Occur, TermQuery};
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
     use tantivy::{doc, Index};
 
@@ -133,5 +374,65 @@ mod tests {
         }
         let all = AddScore::new(Box::new(AllQuery), 5.0);
         assert_eq!(searcher.search(&all, &tantivy::collector::Count).unwrap(), 3);
+    }
+
+    #[test]
+    fn at_least_matches_and_scores_as_minimum_should_match_and_seeks() {
+        let mut builder = Schema::builder();
+        let text = builder.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        // A fixed pseudo-random mix of four words over 500 documents.
+        let mut state = 7u64;
+        for _ in 0..500 {
+            let mut words = Vec::new();
+            for word in ["a", "b", "c", "d"] {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                if (state >> 33).is_multiple_of(3) {
+                    words.push(word);
+                }
+            }
+            words.push("z");
+            writer.add_document(doc!(text => words.join(" "))).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let clauses = || -> Vec<Box<dyn Query>> {
+            ["a", "b", "c", "d"]
+                .iter()
+                .map(|word| {
+                    Box::new(TermQuery::new(Term::from_field_text(text, word), IndexRecordOption::WithFreqs))
+                        as Box<dyn Query>
+                })
+                .collect()
+        };
+        let reader = searcher.segment_reader(0);
+        for minimum in 1..=4 {
+            let ours = AtLeast::new(clauses(), minimum);
+            let theirs = BooleanQuery::with_minimum_required_clauses(
+                clauses().into_iter().map(|clause| (Occur::Should, clause)).collect(),
+                minimum,
+            );
+            let scoring = EnableScoring::enabled_from_searcher(&searcher);
+            let mut a = ours.weight(scoring).unwrap().scorer(reader, 1.0).unwrap();
+            let mut b = theirs.weight(scoring).unwrap().scorer(reader, 1.0).unwrap();
+            let mut expected = Vec::new();
+            while b.doc() != TERMINATED {
+                assert_eq!(a.doc(), b.doc(), "minimum {minimum}");
+                assert!((a.score() - b.score()).abs() < 1e-4, "minimum {minimum}");
+                expected.push(b.doc());
+                a.advance();
+                b.advance();
+            }
+            assert_eq!(a.doc(), TERMINATED);
+            assert!(!expected.is_empty());
+            // Seeking lands on the first match at or after the target.
+            let mut seeker = ours.weight(scoring).unwrap().scorer(reader, 1.0).unwrap();
+            for target in (0..520).step_by(37) {
+                let first = expected.iter().copied().find(|doc| *doc >= target).unwrap_or(TERMINATED);
+                let landed = if seeker.doc() >= target { seeker.doc() } else { seeker.seek(target) };
+                assert_eq!(landed, first.max(seeker.doc()), "minimum {minimum}, target {target}");
+            }
+        }
     }
 }

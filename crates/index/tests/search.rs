@@ -1,7 +1,7 @@
 //! Ranking rules, table by table, on a small in-memory corpus.
 
 use namndsok_analysis::resources::ConfigFiles;
-use namndsok_index::{SearchIndex, SearchRequest};
+use namndsok_index::{SearchIndex, SearchRequest, SearchStrategy};
 use namndsok_model::{Document, Registry};
 
 fn corpus() -> SearchIndex {
@@ -193,4 +193,84 @@ fn matched_all_is_the_date_sorted_total() {
         assert!(relevance.matched_all <= relevance.total, "{q}");
         assert_eq!(relevance.fuzzy, by_date.fuzzy, "{q}");
     }
+}
+
+fn demo_index() -> SearchIndex {
+    let index = SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap();
+    index.import_jsonl(include_str!("../../../demo/documents.jsonl").as_bytes()).unwrap();
+    index
+}
+
+/// Pruned ranking (block-max WAND over a bound of the query) returns exactly the page that
+/// scoring every match returns, with the same counts and facets.
+#[test]
+fn pruned_pages_are_the_exhaustive_pages() {
+    let index = demo_index();
+    let queries = [
+        "batterifabrik",
+        "beslut",
+        "kommunen",
+        "förskola skola",
+        "bygglov detaljplan",
+        "budget skola omsorg äldreomsorg",
+        "forskola",
+        "aldreomsorg",
+        "solcellspark",
+        "vatten OR avlopp",
+        "förskoleverksamhet -Kiruna",
+        "detaljplan granskning samråd",
+        "e-tjänst",
+        "badhus",
+    ];
+    let mut pruned_queries = 0;
+    for q in queries {
+        for offset in ["0", "10", "40"] {
+            let mut request = SearchRequest::query(q);
+            request.offset = offset.parse().unwrap();
+            index.set_strategy(SearchStrategy::Exhaustive);
+            let exhaustive = index.search(&request).unwrap();
+            index.set_strategy(SearchStrategy::Pruned);
+            let pruned = index.search(&request).unwrap();
+            assert_eq!(pruned.total, exhaustive.total, "{q}@{offset}: total");
+            assert_eq!(pruned.matched_all, exhaustive.matched_all, "{q}@{offset}: matched_all");
+            assert!(!pruned.approximate, "{q}: 6,000 documents are counted exactly");
+            assert_eq!(
+                serde_json::to_value(&pruned.facets).unwrap(),
+                serde_json::to_value(&exhaustive.facets).unwrap(),
+                "{q}@{offset}: facets"
+            );
+            assert_eq!(pruned.hits.len(), exhaustive.hits.len(), "{q}@{offset}: page size");
+            for (index, (a, b)) in pruned.hits.iter().zip(&exhaustive.hits).enumerate() {
+                assert!((a.score - b.score).abs() <= 1e-3 * b.score.abs().max(1.0), "{q}@{offset} #{index}: score");
+                let tied = exhaustive.hits.iter().filter(|h| (h.score - b.score).abs() <= 1e-4).count() > 1;
+                if !tied {
+                    assert_eq!(a.id, b.id, "{q}@{offset} #{index}");
+                }
+            }
+            pruned_queries += usize::from(!pruned.hits.is_empty());
+        }
+    }
+    assert!(pruned_queries > 20);
+}
+
+/// Past the count budget, totals and facets are estimated from a sample and say so.
+#[test]
+fn large_counts_are_estimated_and_marked() {
+    let index = demo_index();
+    index.set_count_budget(100);
+    let request = SearchRequest::query("kommunen");
+    index.set_strategy(SearchStrategy::Exhaustive);
+    let exact = index.search(&request).unwrap();
+    index.set_strategy(SearchStrategy::Pruned);
+    let estimated = index.search(&request).unwrap();
+    assert!(exact.total > 1_000, "a common word: {}", exact.total);
+    assert!(estimated.approximate);
+    assert!(!exact.approximate);
+    let error = (estimated.total as f64 - exact.total as f64).abs() / exact.total as f64;
+    assert!(error < 0.25, "estimate {} vs exact {}", estimated.total, exact.total);
+    let ids = |r: &namndsok_index::search::SearchResponse| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&estimated), ids(&exact), "the page itself is exact");
+    let kinds = |r: &namndsok_index::search::SearchResponse| r.facets.kind.iter().map(|f| f.count).sum::<u64>();
+    let error = (kinds(&estimated) as f64 - kinds(&exact) as f64).abs() / kinds(&exact) as f64;
+    assert!(error < 0.25, "kind facets {} vs {}", kinds(&estimated), kinds(&exact));
 }

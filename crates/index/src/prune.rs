@@ -1,0 +1,204 @@
+//! What keeps a search fast when it matches millions of documents.
+//!
+//! - [`top_k`]: the best page of a tiered relevance query without scoring every match. A flat
+//!   sum of the query's terms, each weighted at least as much as anywhere in the query, bounds
+//!   the real score from above; tantivy's block-max WAND walks that sum and skips every block
+//!   whose bound cannot beat the page's current last hit, and only the documents it yields are
+//!   scored with the real query. The page is exactly the exhaustive one (a test compares them).
+//! - [`estimate`]: the number of matches and the facet counts. Up to [`COUNT_BUDGET`] matches
+//!   they are counted exactly; beyond that, in evenly spread windows of document ids that hold
+//!   about that many matches, scaled up and marked as estimates — as a result count of
+//!   "about 8.1 million" is as useful as the exact figure and costs a fraction of it.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+
+use crate::facets::{FacetCollector, FacetCounts};
+use crate::IndexError;
+
+/// Matches counted exactly before counting switches to sampling.
+pub(crate) const COUNT_BUDGET: u64 = 100_000;
+/// Document ids per sampled window.
+const WINDOW: u32 = 4096;
+/// The pilot sample's stride: one window in this many.
+const PILOT_STRIDE: u32 = 64;
+
+/// How many documents a query matches and their facet counts.
+pub(crate) struct Estimate {
+    pub total: usize,
+    pub counts: FacetCounts,
+    /// False when both were extrapolated from a sample.
+    pub exact: bool,
+}
+
+/// Counts `query`'s matches (and facets, with `facets`), exactly up to about `budget` matches,
+/// from an even sample of windows beyond.
+pub(crate) fn estimate(
+    searcher: &Searcher,
+    query: &dyn Query,
+    facets: bool,
+    budget: u64,
+) -> Result<Estimate, IndexError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let max_docs: u64 = searcher.segment_readers().iter().map(|reader| u64::from(reader.max_doc())).sum();
+    let mut stride = 1;
+    if max_docs > budget * 2 {
+        let pilot = sample(searcher, weight.as_ref(), PILOT_STRIDE, false)?;
+        if pilot.total as u64 > budget {
+            stride = (pilot.total as u64 / budget).next_power_of_two().min(u64::from(PILOT_STRIDE)) as u32;
+            if stride == PILOT_STRIDE && !facets {
+                return Ok(pilot);
+            }
+        }
+    }
+    sample(searcher, weight.as_ref(), stride, facets)
+}
+
+/// One pass over the windows `0, stride, 2·stride, …` of every segment, scaled to the segment.
+fn sample(searcher: &Searcher, weight: &dyn Weight, stride: u32, facets: bool) -> Result<Estimate, IndexError> {
+    let per_segment = searcher.index().search_executor().map(
+        |(ord, reader): (usize, &SegmentReader)| -> tantivy::Result<(f64, FacetCounts)> {
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            let alive = reader.alive_bitset();
+            let mut collector = if facets { Some(FacetCollector.for_segment(ord as u32, reader)?) } else { None };
+            let max_doc = reader.max_doc();
+            let (mut matched, mut covered) = (0u64, 0u64);
+            let mut start: DocId = 0;
+            while start < max_doc {
+                let end = start.saturating_add(WINDOW).min(max_doc);
+                covered += u64::from(end - start);
+                if scorer.doc() < start {
+                    scorer.seek(start);
+                }
+                let mut doc = scorer.doc();
+                while doc < end {
+                    if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                        matched += 1;
+                        if let Some(collector) = collector.as_mut() {
+                            collector.collect(doc, 0.0);
+                        }
+                    }
+                    doc = scorer.advance();
+                }
+                if doc == TERMINATED {
+                    break;
+                }
+                start = start.saturating_add(WINDOW.saturating_mul(stride));
+            }
+            let scale = if stride == 1 || covered == 0 { 1.0 } else { f64::from(max_doc) / covered as f64 };
+            let mut counts = collector.map(SegmentCollector::harvest).unwrap_or_default();
+            if scale != 1.0 {
+                counts.scale(scale);
+            }
+            Ok((matched as f64 * scale, counts))
+        },
+        searcher.segment_readers().iter().enumerate(),
+    )?;
+    let mut total = 0.0f64;
+    let mut fruits = Vec::with_capacity(per_segment.len());
+    for (matched, counts) in per_segment {
+        total += matched;
+        fruits.push(counts);
+    }
+    Ok(Estimate { total: total.round() as usize, counts: FacetCollector.merge_fruits(fruits)?, exact: stride == 1 })
+}
+
+/// How a raw score of a tiered query becomes the ranking score: the tiers stay, the relevance
+/// part above them is raised by up to `recency` for the newest documents.
+#[derive(Clone, Copy)]
+pub(crate) struct Tweak {
+    pub tier: Score,
+    pub recency: Score,
+    pub today: f32,
+}
+
+#[derive(PartialEq)]
+struct Entry {
+    score: Score,
+    address: DocAddress,
+}
+
+impl Eq for Entry {}
+
+impl Ord for Entry {
+    /// The heap keeps the worst entry on top: the lowest score, and among equal scores the
+    /// latest address (the exhaustive collector prefers the earlier one).
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.score.total_cmp(&self.score).then_with(|| self.address.cmp(&other.address))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The `k` best documents of `real` that score at least `tweak.tier` (the top tier), by their
+/// tweaked score, best first. `bound` must match every document `real` matches and score each
+/// at least as high as `real`'s score minus the tier; without `real`, `bound`'s score plus the
+/// tier is the score.
+pub(crate) fn top_k(
+    searcher: &Searcher,
+    bound: &dyn Query,
+    real: Option<&dyn Query>,
+    k: usize,
+    tweak: Tweak,
+) -> Result<Vec<(Score, DocAddress)>, IndexError> {
+    let bound_weight = bound.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let real_weight = real.map(|real| real.weight(EnableScoring::enabled_from_searcher(searcher))).transpose()?;
+    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k + 1);
+    if k == 0 {
+        return Ok(Vec::new());
+    }
+    // A slightly lower threshold than the exact one, so float rounding never prunes a hit.
+    let factor = (1.0 + tweak.recency) * 1.000_1;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut scorer = real_weight.as_ref().map(|weight| weight.scorer(reader, 1.0)).transpose()?;
+        let alive = reader.alive_bitset();
+        let dates = reader.fast_fields().u64("date").ok();
+        let threshold = |heap: &BinaryHeap<Entry>| match heap.peek() {
+            Some(worst) if heap.len() >= k => (worst.score - tweak.tier) / factor,
+            _ => Score::MIN,
+        };
+        let start = threshold(&heap);
+        bound_weight.for_each_pruning(start, reader, &mut |doc, bound| {
+            if alive.is_some_and(|bits| bits.is_deleted(doc)) {
+                return threshold(&heap);
+            }
+            let raw = match scorer.as_mut() {
+                None => Some(bound + tweak.tier),
+                Some(scorer) => {
+                    if scorer.doc() < doc {
+                        scorer.seek(doc);
+                    }
+                    (scorer.doc() == doc).then(|| scorer.score())
+                }
+            };
+            if let Some(raw) = raw {
+                if raw >= tweak.tier {
+                    let date = dates.as_ref().and_then(|column| column.first(doc)).unwrap_or(0);
+                    let score = tweak.tier
+                        + (raw - tweak.tier) * (1.0 + tweak.recency * crate::search::freshness(date, tweak.today));
+                    let entry = Entry { score, address: DocAddress::new(ord as u32, doc) };
+                    if heap.len() < k {
+                        heap.push(entry);
+                    } else if heap.peek().is_some_and(|worst| entry < *worst) {
+                        heap.pop();
+                        heap.push(entry);
+                    }
+                }
+            }
+            threshold(&heap)
+        })?;
+    }
+    let mut page: Vec<(Score, DocAddress)> =
+        heap.into_sorted_vec().into_iter().map(|entry| (entry.score, entry.address)).collect();
+    // `into_sorted_vec` is ascending by `Ord`, which is best first here.
+    page.truncate(k);
+    Ok(page)
+}
