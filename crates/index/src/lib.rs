@@ -300,7 +300,7 @@ impl SearchIndex {
     }
 
     /// Matches counted exactly before `total` and the facets are estimated from a sample
-    /// (default 100,000; lower in tests that exercise sampling on a small index).
+    /// (default 20,000; lower in tests that exercise sampling on a small index).
     pub fn set_count_budget(&self, budget: u64) {
         self.count_budget.store(budget.max(1), std::sync::atomic::Ordering::Relaxed);
     }

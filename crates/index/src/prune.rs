@@ -11,9 +11,9 @@
 //!   "about 8.1 million" is as useful as the exact figure and costs a fraction of it.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
 
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
@@ -21,9 +21,9 @@ use crate::facets::{FacetCollector, FacetCounts};
 use crate::IndexError;
 
 /// Matches counted exactly before counting switches to sampling.
-pub(crate) const COUNT_BUDGET: u64 = 100_000;
+pub(crate) const COUNT_BUDGET: u64 = 20_000;
 /// Document ids per sampled window.
-const WINDOW: u32 = 4096;
+const WINDOW: u32 = 1024;
 /// The pilot sample's stride: one window in this many.
 const PILOT_STRIDE: u32 = 64;
 
@@ -142,18 +142,29 @@ impl PartialOrd for Entry {
 /// tweaked score, best first. `bound` must match every document `real` matches and score each
 /// at least as high as `real`'s score minus the tier; without `real`, `bound`'s score plus the
 /// tier is the score.
+///
+/// `seeds` are documents already scored (with their tweaked scores) that the bound need not
+/// hold for; they are ranked with the rest and not scored again.
 pub(crate) fn top_k(
     searcher: &Searcher,
     bound: &dyn Query,
     real: Option<&dyn Query>,
     k: usize,
     tweak: Tweak,
+    seeds: Vec<(Score, DocAddress)>,
 ) -> Result<Vec<(Score, DocAddress)>, IndexError> {
     let bound_weight = bound.weight(EnableScoring::enabled_from_searcher(searcher))?;
     let real_weight = real.map(|real| real.weight(EnableScoring::enabled_from_searcher(searcher))).transpose()?;
     let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k + 1);
     if k == 0 {
         return Ok(Vec::new());
+    }
+    let seeded: HashSet<DocAddress> = seeds.iter().map(|(_, address)| *address).collect();
+    for (score, address) in seeds {
+        heap.push(Entry { score, address });
+        if heap.len() > k {
+            heap.pop();
+        }
     }
     // A slightly lower threshold than the exact one, so float rounding never prunes a hit.
     let factor = (1.0 + tweak.recency) * 1.000_1;
@@ -167,7 +178,9 @@ pub(crate) fn top_k(
         };
         let start = threshold(&heap);
         bound_weight.for_each_pruning(start, reader, &mut |doc, bound| {
-            if alive.is_some_and(|bits| bits.is_deleted(doc)) {
+            if alive.is_some_and(|bits| bits.is_deleted(doc))
+                || (!seeded.is_empty() && seeded.contains(&DocAddress::new(ord as u32, doc)))
+            {
                 return threshold(&heap);
             }
             let raw = match scorer.as_mut() {
@@ -201,4 +214,21 @@ pub(crate) fn top_k(
     // `into_sorted_vec` is ascending by `Ord`, which is best first here.
     page.truncate(k);
     Ok(page)
+}
+
+/// The `k` best documents of `query` by tweaked score, scoring every match.
+pub(crate) fn exhaustive_top_k(
+    searcher: &Searcher,
+    query: &dyn Query,
+    k: usize,
+    tweak: Tweak,
+) -> Result<Vec<(Score, DocAddress)>, IndexError> {
+    let ranked = TopDocs::with_limit(k.max(1)).tweak_score(move |segment: &SegmentReader| {
+        let dates = segment.fast_fields().u64("date").ok();
+        move |doc, score: Score| {
+            let date = dates.as_ref().and_then(|column| column.first(doc)).unwrap_or(0);
+            tweak.tier + (score - tweak.tier) * (1.0 + tweak.recency * crate::search::freshness(date, tweak.today))
+        }
+    });
+    Ok(searcher.search(query, &ranked)?)
 }

@@ -15,8 +15,10 @@
 //! document about Boden rarely says "Boden". Typo tolerance also applies to a word the index
 //! does not contain at all.
 //!
-//! The ways are combined with a disjunction-max, so a document is scored by its best way of
-//! matching a word, not by how many ways it matches.
+//! The ways' scores are summed (BM25 across fields, as Elasticsearch's `most_fields`), so a
+//! word that is in the title, in the body and a part of a compound there scores for each; a
+//! query is then a sum of weighted term scores, which is what lets a large search be pruned
+//! (see [`crate::prune`]).
 //!
 //! Words are matched in tiers: documents that match every word come first (`matched_all`
 //! counts them), then documents that match most of the words (at least half), each tier ranked
@@ -96,7 +98,7 @@ pub struct SearchResponse {
     /// True when the hits include typo-tolerant matches.
     pub fuzzy: bool,
     /// True when `total`, `matched_all` and the facet counts are estimates: a search matching
-    /// more than 100,000 documents counts an even sample of the index and scales it up.
+    /// more than 20,000 documents counts an even sample of the index and scales it up.
     pub approximate: bool,
 }
 
@@ -127,6 +129,8 @@ struct Mode<'a> {
     strict: bool,
     /// Not strict, but only the top tier: every word matches, loosely.
     top_tier: bool,
+    /// With the proximity bonus (all words next to each other).
+    proximity: bool,
     /// What a non-strict query added beyond the strict one, recorded while it is built.
     loosened: &'a Loosened,
 }
@@ -194,7 +198,7 @@ impl SearchIndex {
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
 
         let loosened = Loosened::default();
-        let mut mode = Mode { fuzzy: false, strict: true, top_tier: false, loosened: &loosened };
+        let mut mode = Mode { fuzzy: false, strict: true, top_tier: false, proximity: true, loosened: &loosened };
         let fuzzy_below = self.schema_config.ranking.fuzzy_below;
         if !parsed.required.is_empty() {
             let strict = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
@@ -215,10 +219,23 @@ impl SearchIndex {
         let pruning = match self.strategy() {
             SearchStrategy::Exhaustive => false,
             SearchStrategy::Pruned => true,
-            SearchStrategy::Auto => searcher.num_docs() > budget,
+            // Filters that leave few documents (a kommun, a month) make scoring them all cheaper
+            // than pruning over the whole index.
+            SearchStrategy::Auto => {
+                searcher.num_docs() > budget
+                    && (filters.is_empty()
+                        || count_up_to(&searcher, &self.combine(Box::new(AllQuery), &filters), budget as usize)?
+                            >= budget as usize)
+            }
         };
+        // The proximity bonus is left out of the bound: the documents that earn it are ranked
+        // exhaustively first (they are few), and the bound holds for all others.
+        let proximity = self.proximity_query(&parsed);
         let bound = (pruning && sort == Sort::Relevance && tiers > 0 && parsed.case_numbers.is_empty())
-            .then(|| self.bound_query(text.as_ref()))
+            .then(|| {
+                let without = self.text_query(&searcher, &parsed, Mode { proximity: false, ..mode });
+                self.bound_query(without.as_ref())
+            })
             .flatten();
         // The documents that match every word (loosely): the page comes from them alone when
         // there are enough of them.
@@ -239,19 +256,41 @@ impl SearchIndex {
             // Without filters and with an exact bound, the bound's score is the score.
             let (bound, kind) = bound;
             let real = top_tier_query.as_deref().unwrap_or(query.as_ref());
-            let real = (kind != ScoreBound::Exact || !filters.is_empty()).then_some(real);
-            let mut page = prune::top_k(&searcher, bound.as_ref(), real, wanted, tweak)?;
+            let seeds = match &proximity {
+                Some(proximity) => {
+                    let near: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, real.box_clone()),
+                        (Occur::Must, Box::new(ConstScoreQuery::new(proximity.box_clone(), 0.0))),
+                    ]));
+                    prune::exhaustive_top_k(&searcher, near.as_ref(), wanted, tweak)?
+                }
+                None => Vec::new(),
+            };
+            let real = (kind != ScoreBound::Exact || !filters.is_empty() || proximity.is_some()).then_some(real);
+            let stage = Instant::now();
+            let mut page = prune::top_k(&searcher, bound.as_ref(), real, wanted, tweak, seeds)?;
+            let ranked = stage.elapsed();
             let page: Vec<(Score, DocAddress)> = page
                 .drain(request.offset.min(page.len())..)
                 .map(|(score, address)| (score - (score / TIER).floor() * TIER, address))
                 .collect();
             let all = prune::estimate(&searcher, query.as_ref(), true, budget)?;
+            let counted = stage.elapsed();
             let (matched_all, strict_exact) = if within || tiers > 1 {
                 let strict = prune::estimate(&searcher, strict_query().as_ref(), false, budget)?;
                 (strict.total.min(all.total), strict.exact)
             } else {
                 (all.total, true)
             };
+            tracing::debug!(
+                q = %request.q,
+                bound = ?kind,
+                rank_ms = ranked.as_secs_f64() * 1e3,
+                count_ms = (counted - ranked).as_secs_f64() * 1e3,
+                strict_ms = (stage.elapsed() - counted).as_secs_f64() * 1e3,
+                exact = all.exact,
+                "pruned search"
+            );
             (all.total, all.counts, page, matched_all, all.exact && strict_exact)
         } else {
             let top_tier = (!within && tiers > 0).then_some(tiers as f32 * TIER);
@@ -313,7 +352,7 @@ impl SearchIndex {
         let parsed = query::parse(&request.q);
         let filters = self.filter_queries(request);
         let loosened = Loosened::default();
-        let mut mode = Mode { fuzzy: false, strict: true, top_tier: false, loosened: &loosened };
+        let mut mode = Mode { fuzzy: false, strict: true, top_tier: false, proximity: true, loosened: &loosened };
         let mut query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
         let fuzzy_below = self.schema_config.ranking.fuzzy_below;
         if !parsed.required.is_empty() && count_up_to(&searcher, query.as_ref(), fuzzy_below)? < fuzzy_below {
@@ -425,7 +464,6 @@ impl SearchIndex {
 
     /// The scoring part of the search.
     fn text_query(&self, searcher: &Searcher, parsed: &ParsedQuery, mode: Mode<'_>) -> Box<dyn Query> {
-        let ranking = &self.schema_config.ranking;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
         for (index, case) in parsed.case_numbers.iter().enumerate() {
@@ -452,15 +490,9 @@ impl SearchIndex {
             let minimum = if mode.top_tier { tiered.len() } else { minimum };
             clauses.push((Occur::Must, Box::new(AtLeast::new(tiered, minimum))));
         }
-        // Proximity: all the words next to each other, in order, score extra.
-        let plain: Vec<&str> = parsed
-            .required
-            .iter()
-            .filter_map(|c| if let Clause::Word(w) = c { Some(w.as_str()) } else { None })
-            .collect();
-        if plain.len() >= 2 {
-            if let Some(phrase) = self.phrase_query(&plain.join(" "), 2) {
-                clauses.push((Occur::Should, Box::new(Weighted::new(phrase, ranking.phrase))));
+        if mode.proximity {
+            if let Some(proximity) = self.proximity_query(parsed) {
+                clauses.push((Occur::Should, proximity));
             }
         }
         let has_positive = clauses.iter().any(|(occur, _)| *occur == Occur::Must);
@@ -478,6 +510,20 @@ impl SearchIndex {
             }
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Proximity: all the plain words next to each other, in order, score extra.
+    fn proximity_query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
+        let plain: Vec<&str> = parsed
+            .required
+            .iter()
+            .filter_map(|c| if let Clause::Word(w) = c { Some(w.as_str()) } else { None })
+            .collect();
+        if plain.len() < 2 {
+            return None;
+        }
+        let phrase = self.phrase_query(&plain.join(" "), 2)?;
+        Some(Box::new(Weighted::new(phrase, self.schema_config.ranking.phrase)))
     }
 
     fn case_number_query(&self, case: &CaseNumber, spelling: Option<&str>) -> Box<dyn Query> {
@@ -893,7 +939,7 @@ struct ClauseQuery {
 }
 
 impl ClauseQuery {
-    /// All ways as one disjunction-max: a document is scored by its best way of matching.
+    /// All ways as one sum.
     fn plain(self) -> Box<dyn Query> {
         let ClauseQuery { mut ways, partial } = self;
         ways.extend(partial);

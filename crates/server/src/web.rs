@@ -250,16 +250,21 @@ fn render_search(
     let heading = match response.total {
         0 => "Inga träffar".to_string(),
         1 => "1 träff".to_string(),
+        n if response.approximate => format!("Cirka {} träffar", about(n)),
         n => format!("{n} träffar"),
     };
     let _ = writeln!(body, "<h2 id=\"resultat-rubrik\">{heading}</h2>");
     if response.total > 0 && response.matched_all < response.total && !request.q.is_empty() {
+        let (all, rest) = (response.matched_all, response.total - response.matched_all);
+        let (all, rest) =
+            if response.approximate { (about(all), about(rest)) } else { (all.to_string(), rest.to_string()) };
         let _ = writeln!(
             body,
-            "<p class=\"note\">{} träffar matchar hela sökningen. Övriga {} är närliggande: de innehåller de flesta av orden eller delar av ett sammansatt sökord.</p>",
-            response.matched_all,
-            response.total - response.matched_all
+            "<p class=\"note\">{all} träffar matchar hela sökningen. Övriga {rest} är närliggande: de innehåller de flesta av orden eller delar av ett sammansatt sökord.</p>",
         );
+    }
+    if response.approximate {
+        body.push_str("<p class=\"note\">Sökningen ger så många träffar att antalen är uppskattade från ett stickprov. De bästa träffarna visas ändå i rätt ordning.</p>\n");
     }
     if response.fuzzy {
         body.push_str("<p class=\"note\">Träffarna omfattar också ord som stavas nästan som sökorden.</p>\n");
@@ -722,4 +727,34 @@ pub async fn status_page(State(state): State<AppState>) -> Response {
     }
     html.push_str("</tbody></table>\n");
     html_response(StatusCode::OK, page("Datastatus – Nämndsök", "", &html))
+}
+
+/// A large estimated count rounded to two significant digits, with Swedish digit grouping
+/// (`812571` → `810 000`).
+fn about(n: usize) -> String {
+    let mut magnitude = 1;
+    while n / magnitude >= 100 {
+        magnitude *= 10;
+    }
+    let rounded = (n + magnitude / 2) / magnitude * magnitude;
+    let digits = rounded.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod about_tests {
+    #[test]
+    fn rounds_to_two_significant_digits_with_swedish_grouping() {
+        assert_eq!(super::about(812_571), "810\u{a0}000");
+        assert_eq!(super::about(95), "95");
+        assert_eq!(super::about(1_249_999), "1\u{a0}200\u{a0}000");
+        assert_eq!(super::about(25_500), "26\u{a0}000");
+    }
 }
