@@ -8,8 +8,9 @@
 //! ```
 //!
 //! An existing index in `--index` is reused (no import). `--runs N` (default 30) repeats each
-//! query; `--class NAME` runs one class only (for profiling); `--json` prints one JSON object
-//! per class for the performance document. Figures are
+//! query; `--class NAME` runs one class only (for profiling); `--exhaustive` scores and counts
+//! every match (no pruning, no estimates) for comparison; `--json` prints one JSON object per
+//! class for the performance document. Figures are
 //! reported, never asserted. Without `--corpus` and `--index` (as `cargo test --benches` and CI
 //! run it) it builds a small index from the demo data as a smoke run.
 
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use namndsok_analysis::resources::ConfigFiles;
-use namndsok_index::{SearchIndex, SearchRequest};
+use namndsok_index::{SearchIndex, SearchRequest, SearchStrategy};
 use namndsok_model::Registry;
 
 /// One query given as API parameters.
@@ -56,10 +57,11 @@ struct Args {
     runs: usize,
     json: bool,
     only: Option<String>,
+    exhaustive: bool,
 }
 
 fn parse_args() -> Args {
-    let mut args = Args { corpus: None, index: None, runs: 30, json: false, only: None };
+    let mut args = Args { corpus: None, index: None, runs: 30, json: false, only: None, exhaustive: false };
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -68,6 +70,7 @@ fn parse_args() -> Args {
             "--runs" => args.runs = iter.next().and_then(|n| n.parse().ok()).unwrap_or(args.runs),
             "--json" => args.json = true,
             "--class" => args.only = iter.next(),
+            "--exhaustive" => args.exhaustive = true,
             // `cargo bench` passes `--bench`; anything else is ignored as well.
             _ => {}
         }
@@ -92,6 +95,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
+    // `NAMNDSOK_LOG=namndsok_index=debug` shows how each pruned search spent its time.
+    if std::env::var_os("NAMNDSOK_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("NAMNDSOK_LOG"))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let args = parse_args();
     let files = ConfigFiles::bundled();
     let smoke_dir;
@@ -124,7 +134,14 @@ fn main() {
             (index, 2)
         }
     };
-    println!("documents: {}", index.num_docs());
+    if args.exhaustive {
+        index.set_strategy(SearchStrategy::Exhaustive);
+    }
+    println!(
+        "documents: {}{}",
+        index.num_docs(),
+        if args.exhaustive { " (exhaustive: no pruning, exact counts)" } else { "" }
+    );
     let registry = Registry::global();
     // Warm-up: one pass over everything (page cache, searcher caches).
     for (_, queries) in CLASSES {

@@ -24,8 +24,8 @@ use crate::IndexError;
 pub(crate) const COUNT_BUDGET: u64 = 20_000;
 /// Document ids per sampled window.
 const WINDOW: u32 = 1024;
-/// The pilot sample's stride: one window in this many.
-const PILOT_STRIDE: u32 = 64;
+/// Windows in the pilot sample that measures how dense the matches are.
+const PILOT_WINDOWS: u64 = 32;
 
 /// How many documents a query matches and their facet counts.
 pub(crate) struct Estimate {
@@ -45,12 +45,16 @@ pub(crate) fn estimate(
 ) -> Result<Estimate, IndexError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let max_docs: u64 = searcher.segment_readers().iter().map(|reader| u64::from(reader.max_doc())).sum();
+    // A pilot of about PILOT_WINDOWS windows tells the density; the sample then takes about
+    // `budget` matches, but never fewer windows than the pilot.
+    let windows = max_docs / u64::from(WINDOW);
+    let pilot_stride = (windows / PILOT_WINDOWS).clamp(2, u64::from(u32::MAX)) as u32;
     let mut stride = 1;
-    if max_docs > budget * 2 {
-        let pilot = sample(searcher, weight.as_ref(), PILOT_STRIDE, false)?;
+    if max_docs > budget * 2 && windows >= 2 {
+        let pilot = sample(searcher, weight.as_ref(), pilot_stride, false)?;
         if pilot.total as u64 > budget {
-            stride = (pilot.total as u64 / budget).next_power_of_two().min(u64::from(PILOT_STRIDE)) as u32;
-            if stride == PILOT_STRIDE && !facets {
+            stride = (pilot.total as u64 / budget).next_power_of_two().min(u64::from(pilot_stride)) as u32;
+            if stride == pilot_stride && !facets {
                 return Ok(pilot);
             }
         }
