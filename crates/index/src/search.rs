@@ -219,13 +219,15 @@ impl SearchIndex {
         let pruning = match self.strategy() {
             SearchStrategy::Exhaustive => false,
             SearchStrategy::Pruned => true,
-            // Filters that leave few documents (a kommun, a month) make scoring them all cheaper
-            // than pruning over the whole index.
+            // Filters that leave a small part of the index (a kommun, a year) make scoring their
+            // matches cheaper than pruning over the whole index, where most candidates fail them.
             SearchStrategy::Auto => {
                 searcher.num_docs() > budget
-                    && (filters.is_empty()
-                        || count_up_to(&searcher, &self.combine(Box::new(AllQuery), &filters), budget as usize)?
-                            >= budget as usize)
+                    && (filters.is_empty() || {
+                        let filtered = self.combine(Box::new(AllQuery), &filters);
+                        let kept = prune::estimate(&searcher, filtered.as_ref(), false, budget)?.total as u64;
+                        kept.saturating_mul(4) >= searcher.num_docs()
+                    })
             }
         };
         // The proximity bonus is left out of the bound: the documents that earn it are ranked
