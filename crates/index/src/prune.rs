@@ -36,25 +36,29 @@ pub(crate) struct Estimate {
 }
 
 /// Counts `query`'s matches (and facets, with `facets`), exactly up to about `budget` matches,
-/// from an even sample of windows beyond.
+/// from an even sample of windows beyond. `pilot`, when the caller already took it with
+/// [`pilot`] (facets included), is not taken again.
 pub(crate) fn estimate(
     searcher: &Searcher,
     query: &dyn Query,
     facets: bool,
     budget: u64,
+    pilot: Option<Estimate>,
 ) -> Result<Estimate, IndexError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let max_docs: u64 = searcher.segment_readers().iter().map(|reader| u64::from(reader.max_doc())).sum();
+    let max_docs = max_docs(searcher);
     // A pilot of about PILOT_WINDOWS windows tells the density; the sample then takes about
-    // `budget` matches, but never fewer windows than the pilot.
-    let windows = max_docs / u64::from(WINDOW);
-    let pilot_stride = (windows / PILOT_WINDOWS).clamp(2, u64::from(u32::MAX)) as u32;
+    // `budget` matches, but never fewer windows than the pilot (which it then is).
+    let pilot_stride = pilot_stride(max_docs);
     let mut stride = 1;
-    if max_docs > budget * 2 && windows >= 2 {
-        let pilot = sample(searcher, weight.as_ref(), pilot_stride, false)?;
+    if max_docs > budget * 2 && max_docs >= 2 * u64::from(WINDOW) {
+        let pilot = match pilot {
+            Some(pilot) => pilot,
+            None => sample(searcher, weight.as_ref(), pilot_stride, facets)?,
+        };
         if pilot.total as u64 > budget {
             stride = (pilot.total as u64 / budget).next_power_of_two().min(u64::from(pilot_stride)) as u32;
-            if stride == pilot_stride && !facets {
+            if stride == pilot_stride {
                 return Ok(pilot);
             }
         }
@@ -62,13 +66,19 @@ pub(crate) fn estimate(
     sample(searcher, weight.as_ref(), stride, facets)
 }
 
-/// Roughly how many documents `query` matches, from about [`PILOT_WINDOWS`] windows of the
-/// index (a few thousand document ids, well under a millisecond); exact on a small index.
-pub(crate) fn pilot(searcher: &Searcher, query: &dyn Query) -> Result<u64, IndexError> {
+/// Roughly how many documents `query` matches, with facets, from about [`PILOT_WINDOWS`]
+/// windows of the index (a few tens of thousands of document ids).
+pub(crate) fn pilot(searcher: &Searcher, query: &dyn Query) -> Result<Estimate, IndexError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let max_docs: u64 = searcher.segment_readers().iter().map(|reader| u64::from(reader.max_doc())).sum();
-    let stride = (max_docs / u64::from(WINDOW) / PILOT_WINDOWS).clamp(1, u64::from(u32::MAX)) as u32;
-    Ok(sample(searcher, weight.as_ref(), stride, false)?.total as u64)
+    sample(searcher, weight.as_ref(), pilot_stride(max_docs(searcher)), true)
+}
+
+fn max_docs(searcher: &Searcher) -> u64 {
+    searcher.segment_readers().iter().map(|reader| u64::from(reader.max_doc())).sum()
+}
+
+fn pilot_stride(max_docs: u64) -> u32 {
+    (max_docs / u64::from(WINDOW) / PILOT_WINDOWS).clamp(2, u64::from(u32::MAX)) as u32
 }
 
 /// One pass over the windows `0, stride, 2·stride, …` of every segment, scaled to the segment.

@@ -222,14 +222,20 @@ impl SearchIndex {
         // with pruning and counted by estimate, provided the page comes from the top tier alone.
         let wanted = request.offset + request.limit;
         let budget = self.count_budget.load(std::sync::atomic::Ordering::Relaxed);
+        let mut pilot = None;
         let pruning = match self.strategy() {
             SearchStrategy::Exhaustive => false,
             SearchStrategy::Pruned => true,
             // Pruning pays off past a few hundred thousand matches; below that (a rarer word, a
-            // kommun's documents) scoring every match is as fast and counts exactly.
-            SearchStrategy::Auto => {
-                searcher.num_docs() > PRUNE_ABOVE && prune::pilot(&searcher, query.as_ref())? > PRUNE_ABOVE
+            // kommun's documents) scoring every match is as fast and counts exactly. The pilot
+            // sample that tells is the first step of the estimate if it prunes.
+            SearchStrategy::Auto if searcher.num_docs() > PRUNE_ABOVE && sort == Sort::Relevance => {
+                let estimate = prune::pilot(&searcher, query.as_ref())?;
+                let large = estimate.total as u64 > PRUNE_ABOVE;
+                pilot = Some(estimate);
+                large
             }
+            SearchStrategy::Auto => false,
         };
         // The proximity bonus is left out of the bound: the documents that earn it are ranked
         // exhaustively first (they are few), and the bound holds for all others.
@@ -277,10 +283,10 @@ impl SearchIndex {
                 .drain(request.offset.min(page.len())..)
                 .map(|(score, address)| (score - (score / TIER).floor() * TIER, address))
                 .collect();
-            let all = prune::estimate(&searcher, query.as_ref(), true, budget)?;
+            let all = prune::estimate(&searcher, query.as_ref(), true, budget, pilot)?;
             let counted = stage.elapsed();
             let (matched_all, strict_exact) = if within || tiers > 1 {
-                let strict = prune::estimate(&searcher, strict_query().as_ref(), false, budget)?;
+                let strict = prune::estimate(&searcher, strict_query().as_ref(), false, budget, None)?;
                 (strict.total.min(all.total), strict.exact)
             } else {
                 (all.total, true)
