@@ -222,30 +222,30 @@ impl SearchIndex {
         // with pruning and counted by estimate, provided the page comes from the top tier alone.
         let wanted = request.offset + request.limit;
         let budget = self.count_budget.load(std::sync::atomic::Ordering::Relaxed);
-        let mut pilot = None;
-        let pruning = match self.strategy() {
-            SearchStrategy::Exhaustive => false,
-            SearchStrategy::Pruned => true,
-            // Pruning pays off past a few hundred thousand matches; below that (a rarer word, a
-            // kommun's documents) scoring every match is as fast and counts exactly. The pilot
-            // sample that tells is the first step of the estimate if it prunes.
-            SearchStrategy::Auto if searcher.num_docs() > PRUNE_ABOVE && sort == Sort::Relevance => {
-                let estimate = prune::pilot(&searcher, query.as_ref())?;
-                let large = estimate.total as u64 > PRUNE_ABOVE;
-                pilot = Some(estimate);
-                large
-            }
-            SearchStrategy::Auto => false,
-        };
         // The proximity bonus is left out of the bound: the documents that earn it are ranked
         // exhaustively first (they are few), and the bound holds for all others.
         let proximity = self.proximity_query(&parsed);
-        let bound = (pruning && sort == Sort::Relevance && tiers > 0 && parsed.case_numbers.is_empty())
+        let exhaustive = self.strategy() == SearchStrategy::Exhaustive;
+        let bound = (!exhaustive && sort == Sort::Relevance && tiers > 0 && parsed.case_numbers.is_empty())
             .then(|| {
                 let without = self.text_query(&searcher, &parsed, Mode { proximity: false, ..mode });
                 self.bound_query(without.as_ref())
             })
             .flatten();
+        // Pruning pays off past a few hundred thousand matches; below that (a rarer word, a
+        // kommun's documents) scoring every match is as fast and counts exactly. The pilot
+        // sample that tells is the first step of the estimate if it prunes.
+        let mut pilot = None;
+        let bound = match (bound, self.strategy()) {
+            (Some(bound), SearchStrategy::Auto) if searcher.num_docs() > PRUNE_ABOVE => {
+                let estimate = prune::pilot(&searcher, query.as_ref())?;
+                let large = estimate.total as u64 > PRUNE_ABOVE;
+                pilot = Some(estimate);
+                large.then_some(bound)
+            }
+            (bound, SearchStrategy::Pruned) => bound,
+            _ => None,
+        };
         // The documents that match every word (loosely): the page comes from them alone when
         // there are enough of them.
         let top_tier_query = (tiers > 1)
