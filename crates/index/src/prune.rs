@@ -5,10 +5,14 @@
 //!   the real score from above; tantivy's block-max WAND walks that sum and skips every block
 //!   whose bound cannot beat the page's current last hit, and only the documents it yields are
 //!   scored with the real query. The page is exactly the exhaustive one (a test compares them).
-//! - [`estimate`]: the number of matches and the facet counts. Up to [`COUNT_BUDGET`] matches
-//!   they are counted exactly; beyond that, in evenly spread windows of document ids that hold
-//!   about that many matches, scaled up and marked as estimates — as a result count of
-//!   "about 8.1 million" is as useful as the exact figure and costs a fraction of it.
+//! - [`estimate`]: the number of matches and the facet counts of a pruned search. Up to
+//!   [`COUNT_BUDGET`] matches they are counted exactly; beyond that, in windows of document
+//!   ids, one at a varying offset in each block of the index (stratified), that hold about that
+//!   many matches, scaled up and marked as estimates — a result count of "about 8.1 million" is
+//!   as useful as the exact figure and costs a fraction of it. [`pilot`] takes the first, small
+//!   sample that tells whether a search is large enough to prune at all.
+//! - [`exhaustive_top_k`]: the page by scoring every match, for the few documents a bound
+//!   leaves out (those near each other for a many-word query).
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
@@ -96,12 +100,12 @@ fn sample(searcher: &Searcher, weight: &dyn Weight, stride: u32, facets: bool) -
             let block = u64::from(WINDOW) * u64::from(stride);
             let mut first: u64 = 0;
             while first < u64::from(max_doc) {
-                let offset = if stride == 1 { 0 } else { mix(ord as u64, first / block) % u64::from(stride) };
+                // Every block has its window, also the short last one (and a segment shorter
+                // than a block): a window past the end would count its documents as none.
+                let block_windows = (u64::from(max_doc) - first).min(block).div_ceil(u64::from(WINDOW));
+                let offset = if stride == 1 { 0 } else { mix(ord as u64, first / block) % block_windows };
                 let start = first + offset * u64::from(WINDOW);
                 first += block;
-                if start >= u64::from(max_doc) {
-                    continue;
-                }
                 let (start, end) = (start as DocId, (start + u64::from(WINDOW)).min(u64::from(max_doc)) as DocId);
                 covered += u64::from(end - start);
                 if scorer.doc() < start {
@@ -311,6 +315,29 @@ mod tests {
             let exact = estimate_exactly(&searcher, &query);
             assert_eq!(exact as f64, truth, "{word}");
         }
+    }
+
+    /// Many segments shorter than a sampling block (fresh commits) are each sampled.
+    #[test]
+    fn segments_shorter_than_a_block_are_sampled_too() {
+        let mut builder = Schema::builder();
+        let text = builder.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for i in 0..100_000u32 {
+            writer.add_document(doc!(text => "every")).unwrap();
+            if i % 2_000 == 1_999 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() >= 40);
+        let query = TermQuery::new(Term::from_field_text(text, "every"), IndexRecordOption::Basic);
+        let estimate = estimate(&searcher, &query, false, 1_000, None).unwrap();
+        assert!(!estimate.exact);
+        assert!((estimate.total as f64 - 100_000.0).abs() < 5_000.0, "estimated {}", estimate.total);
     }
 
     fn estimate_exactly(searcher: &Searcher, query: &dyn Query) -> usize {

@@ -222,14 +222,17 @@ impl SearchIndex {
         // with pruning and counted by estimate, provided the page comes from the top tier alone.
         let wanted = request.offset + request.limit;
         let budget = self.count_budget.load(std::sync::atomic::Ordering::Relaxed);
-        // The proximity bonus is left out of the bound: the documents that earn it are ranked
-        // exhaustively first (they are few), and the bound holds for all others.
-        let proximity = self.proximity_query(&parsed);
+        // A proximity bonus that is a phrase is left out of the bound: the documents that earn
+        // it are ranked exhaustively first (they are few), and the bound holds for all others.
+        // (When stop words leave a single word, the "phrase" is that word's terms: bounded.)
+        let proximity = self
+            .proximity_query(&parsed)
+            .filter(|proximity| term_weights(proximity.as_ref(), 1.0, &mut HashMap::new()) != ScoreBound::Exact);
         let exhaustive = self.strategy() == SearchStrategy::Exhaustive;
         let bound = (!exhaustive && sort == Sort::Relevance && tiers > 0 && parsed.case_numbers.is_empty())
             .then(|| {
-                let without = self.text_query(&searcher, &parsed, Mode { proximity: false, ..mode });
-                self.bound_query(without.as_ref())
+                let text = self.text_query(&searcher, &parsed, Mode { proximity: proximity.is_none(), ..mode });
+                self.bound_query(text.as_ref())
             })
             .flatten();
         // Pruning pays off past a few hundred thousand matches; below that (a rarer word, a

@@ -156,7 +156,8 @@ pub(crate) struct AtLeast {
 
 impl AtLeast {
     pub(crate) fn new(clauses: Vec<Box<dyn Query>>, minimum: usize) -> AtLeast {
-        AtLeast { clauses, minimum: minimum.max(1) }
+        let minimum = minimum.clamp(1, clauses.len().max(1));
+        AtLeast { clauses, minimum }
     }
 }
 
@@ -195,7 +196,7 @@ impl Weight for AtLeastWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let scorers =
             self.weights.iter().map(|weight| weight.scorer(reader, boost)).collect::<tantivy::Result<Vec<_>>>()?;
-        let mut scorer = AtLeastScorer { scorers, minimum: self.minimum, doc: 0 };
+        let mut scorer = AtLeastScorer { scorers, minimum: self.minimum, doc: 0, docs: Vec::new() };
         scorer.doc = scorer.next_match(0);
         Ok(Box::new(scorer))
     }
@@ -213,6 +214,8 @@ struct AtLeastScorer {
     scorers: Vec<Box<dyn Scorer>>,
     minimum: usize,
     doc: DocId,
+    /// Scratch space for the scorers' positions (no allocation per step).
+    docs: Vec<DocId>,
 }
 
 impl AtLeastScorer {
@@ -235,9 +238,10 @@ impl AtLeastScorer {
             }
             // Too few here: move every scorer past the candidate, straight to where the
             // `minimum`-th nearest one is when the others are further.
-            let mut docs: Vec<DocId> = self.scorers.iter().map(|scorer| scorer.doc()).collect();
-            docs.sort_unstable();
-            let next = docs[self.minimum - 1].max(candidate + 1);
+            self.docs.clear();
+            self.docs.extend(self.scorers.iter().map(|scorer| scorer.doc()));
+            let (_, nth, _) = self.docs.select_nth_unstable(self.minimum - 1);
+            let next = (*nth).max(candidate + 1);
             if next == TERMINATED {
                 return TERMINATED;
             }
