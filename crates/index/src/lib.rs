@@ -14,7 +14,9 @@
 //! committed state; an index is only searched with the analysis configuration it was built with.
 
 pub mod config;
+mod dates;
 mod facets;
+mod fuzzy;
 pub mod import;
 pub mod language;
 mod prune;
@@ -98,6 +100,17 @@ pub(crate) struct QueryAnalyzers {
     pub sv_highlight: TextAnalyzer,
 }
 
+/// How a new index is laid out: documents newest first within every segment (tantivy keeps
+/// the order through merges), so that a date range is a run of document ids and a date-sorted
+/// page is a segment's first matches (see [`dates`]). Indexes created before this was the
+/// layout keep working, through the slower general paths.
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        sort_by_field: Some(tantivy::IndexSortByField { field: "date".to_string(), order: tantivy::Order::Desc }),
+        ..Default::default()
+    }
+}
+
 /// A Nämndsök index: open it, write to it, search it.
 pub struct SearchIndex {
     index: Index,
@@ -119,6 +132,8 @@ pub struct SearchIndex {
     strategy: std::sync::atomic::AtomicU8,
     /// Matches counted exactly before counts are estimated from a sample.
     pub(crate) count_budget: std::sync::atomic::AtomicU64,
+    /// Every segment's documents are newest first (see [`dates`]).
+    pub(crate) newest_first: bool,
 }
 
 impl SearchIndex {
@@ -133,7 +148,7 @@ impl SearchIndex {
         let marker_path = dir.join(MARKER_FILE);
         let is_empty = std::fs::read_dir(dir)?.next().is_none();
         let index = if is_empty {
-            let index = Index::create_in_dir(dir, schema)?;
+            let index = Index::builder().schema(schema).settings(index_settings()).create_in_dir(dir)?;
             write_marker(&marker_path, &fingerprint)?;
             index
         } else {
@@ -158,7 +173,8 @@ impl SearchIndex {
         let fingerprint = files.fingerprint();
         let (schema_config, analyzers_config) = SchemaConfig::parse(&files)?;
         let resources = Arc::new(Resources::load(files));
-        let index = Index::create_in_ram(build_schema(&schema_config)?);
+        let index =
+            Index::builder().schema(build_schema(&schema_config)?).settings(index_settings()).create_in_ram()?;
         Self::from_index(index, schema_config, &analyzers_config, resources, fingerprint)
     }
 
@@ -219,6 +235,7 @@ impl SearchIndex {
         // Read-after-write: reloads happen right after our own commits, not on a timer.
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex {
+            newest_first: dates::newest_first(&index),
             index,
             reader,
             writer: Mutex::new(None),

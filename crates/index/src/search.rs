@@ -36,14 +36,16 @@ use namndsok_model::{CaseNumber, Document};
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, EnableScoring,
-    FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
+use crate::dates::{DateRange, Edges};
 use crate::facets::{FacetCollector, FacetCounts};
+use crate::fuzzy;
 use crate::prune;
 use crate::query::{self, Clause, ParsedQuery};
 use crate::request::{SearchRequest, Sort};
@@ -146,6 +148,9 @@ struct Loosened {
     /// A word or a quoted clause itself matches more than strictly (compound modifiers alone,
     /// a phrase's words apart).
     within: Cell<bool>,
+    /// Typo expansions by typed word, so that the several queries of one search walk the
+    /// term dictionaries once.
+    expansions: std::cell::RefCell<HashMap<String, Vec<String>>>,
 }
 
 impl Loosened {
@@ -421,6 +426,12 @@ impl SearchIndex {
                     page.into_iter().map(|(score, address)| (score - (score / TIER).floor() * TIER, address)).collect();
                 (total, counts, page, in_top_tier)
             }
+            Sort::DateDesc | Sort::DateAsc if self.newest_first => {
+                let edges = Edges { limit: request.offset + request.limit, newest: sort == Sort::DateDesc };
+                let (total, counts, page) = searcher.search(query, &(Count, FacetCollector, edges))?;
+                let page = page.into_iter().skip(request.offset).map(|(_, address)| (0.0, address)).collect();
+                (total, counts, page, total)
+            }
             Sort::DateDesc | Sort::DateAsc => {
                 let order = if sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
                 let (total, counts, page) =
@@ -452,7 +463,11 @@ impl SearchIndex {
         any_of("lan", &request.lan);
         any_of("kind", &request.kind.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>());
         any_of("organ", &request.organ);
-        if request.from.is_some() || request.to.is_some() {
+        if (request.from.is_some() || request.to.is_some()) && self.newest_first {
+            let from = request.from.map_or(0, yyyymmdd);
+            let to = request.to.map_or(u64::MAX, yyyymmdd);
+            filters.push(Box::new(DateRange { from, to }));
+        } else if request.from.is_some() || request.to.is_some() {
             let field = self.fields.get("date");
             let bound = |date: Option<NaiveDate>| match date {
                 Some(date) => Bound::Included(Term::from_field_u64(field, yyyymmdd(date))),
@@ -739,7 +754,9 @@ impl SearchIndex {
         if lowercase.is_ascii() && ranking.synonym > 0.0 {
             synonyms.extend(self.synonyms_folded.expansions(&namndsok_analysis::AsciiFold::fold(stem)));
         }
-        synonyms.dedup();
+        // (Folded and unfolded lookups often agree: each synonym once.)
+        let mut seen = std::collections::HashSet::new();
+        synonyms.retain(|synonym| seen.insert(*synonym));
         for synonym in synonyms {
             if let Some(query) = self.synonym_query(synonym) {
                 ways.push(Box::new(Weighted::new(query, ranking.synonym)));
@@ -780,19 +797,30 @@ impl SearchIndex {
         let typo_tolerant = ranking.fuzzy > 0.0 && typed_chars >= 5 && lowercase.chars().all(char::is_alphabetic);
         if typo_tolerant && (mode.fuzzy || unknown()) {
             let distance = if typed_chars >= 8 { 2 } else { 1 };
-            let mut fuzzy: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut bases = vec![lowercase.clone()];
             if stem != &lowercase {
                 bases.push(stem.clone());
             }
-            for base in &bases {
-                for (field, weight) in [("title", ranking.title), ("body", ranking.body)] {
-                    let query =
-                        FuzzyTermQuery::new(Term::from_field_text(self.fields.get(field), base), distance, true);
-                    fuzzy.push((Occur::Should, Box::new(Weighted::new(Box::new(query), weight * ranking.fuzzy))));
+            let fields = [("title", ranking.title), ("body", ranking.body)];
+            let terms = mode
+                .loosened
+                .expansions
+                .borrow_mut()
+                .entry(lowercase.clone())
+                .or_insert_with(|| {
+                    fuzzy::expand(searcher, &fields.map(|(field, _)| self.fields.get(field)), &bases, distance)
+                })
+                .clone();
+            let mut expanded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, weight) in fields {
+                for (term, factor) in fuzzy::blended(searcher, self.fields.get(field), &terms) {
+                    let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                    expanded.push((Occur::Should, Box::new(Weighted::new(query, weight * ranking.fuzzy * factor))));
                 }
             }
-            ways.push(Box::new(DisjunctionMaxQuery::new(fuzzy.into_iter().map(|(_, q)| q).collect())));
+            if !expanded.is_empty() {
+                ways.push(Box::new(BooleanQuery::new(expanded)));
+            }
         }
         Some(ClauseQuery { ways, partial })
     }
