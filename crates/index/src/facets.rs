@@ -40,7 +40,14 @@ pub(crate) struct FacetSegmentCollector {
     /// per match.
     years: Vec<u64>,
     other_years: HashMap<u64, u64>,
+    /// Column values of a block of matches.
+    buffer: Vec<Option<u64>>,
+    /// Matches collected one at a time, not yet counted.
+    pending: Vec<DocId>,
 }
+
+/// Matches counted together.
+const BLOCK: usize = tantivy::COLLECT_BLOCK_BUFFER_LEN;
 
 const FIRST_YEAR: u64 = 1900;
 const YEARS: usize = 256;
@@ -69,6 +76,8 @@ impl Collector for FacetCollector {
             year,
             years: vec![0; YEARS],
             other_years: HashMap::new(),
+            buffer: Vec::new(),
+            pending: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -96,28 +105,68 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
+        // One at a time (scored searches): gathered into blocks, counted as a block.
+        self.pending.push(doc);
+        if self.pending.len() == BLOCK {
+            let pending = std::mem::take(&mut self.pending);
+            self.collect_block(&pending);
+            self.pending = pending;
+            self.pending.clear();
+        }
+    }
+
+    /// A block of matches: each column read for the whole block at once, which spares a
+    /// dynamic dispatch and a bounds check per value.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.buffer.clear();
+        self.buffer.resize(docs.len(), None);
         for ((column, single), counts) in self.columns.iter().zip(&self.single_ords).zip(self.ord_counts.iter_mut()) {
             if let Some(single) = single {
-                if let Some(count) = single.first(doc).and_then(|ord| counts.get_mut(ord as usize)) {
-                    *count += 1;
+                self.buffer.fill(None);
+                single.first_vals(docs, &mut self.buffer);
+                for ord in self.buffer.iter().flatten() {
+                    if let Some(count) = counts.get_mut(*ord as usize) {
+                        *count += 1;
+                    }
                 }
             } else if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(count) = counts.get_mut(ord as usize) {
-                        *count += 1;
+                for &doc in docs {
+                    for ord in column.term_ords(doc) {
+                        if let Some(count) = counts.get_mut(ord as usize) {
+                            *count += 1;
+                        }
                     }
                 }
             }
         }
-        if let Some(year) = self.year.as_ref().and_then(|column| column.first(doc)) {
-            match year.checked_sub(FIRST_YEAR).and_then(|offset| self.years.get_mut(offset as usize)) {
-                Some(count) => *count += 1,
-                None => *self.other_years.entry(year).or_default() += 1,
+        if let Some(year) = &self.year {
+            self.buffer.fill(None);
+            year.first_vals(docs, &mut self.buffer);
+            let mut buffer = std::mem::take(&mut self.buffer);
+            for year in buffer.iter().flatten() {
+                self.count_year(*year);
             }
+            buffer.clear();
+            self.buffer = buffer;
         }
     }
 
-    fn harvest(self) -> FacetCounts {
+    fn harvest(mut self) -> FacetCounts {
+        let pending = std::mem::take(&mut self.pending);
+        self.collect_block(&pending);
+        self.into_counts()
+    }
+}
+
+impl FacetSegmentCollector {
+    fn count_year(&mut self, year: u64) {
+        match year.checked_sub(FIRST_YEAR).and_then(|offset| self.years.get_mut(offset as usize)) {
+            Some(count) => *count += 1,
+            None => *self.other_years.entry(year).or_default() += 1,
+        }
+    }
+
+    fn into_counts(self) -> FacetCounts {
         let mut years = self.other_years;
         for (offset, count) in self.years.into_iter().enumerate().filter(|(_, count)| *count > 0) {
             *years.entry(FIRST_YEAR + offset as u64).or_default() += count;

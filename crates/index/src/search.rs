@@ -322,11 +322,11 @@ impl SearchIndex {
             };
             (total, counts, page, matched_all, true)
         };
-        let snippets = self.snippet_generator(&searcher, &parsed)?;
+        let (snippets, needles) = self.snippet_generator(&searcher, &parsed)?;
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
             let document = self.stored_document(&searcher, address)?;
-            hits.push(to_hit(document, score, &snippets));
+            hits.push(to_hit(document, score, &snippets, &needles));
         }
         Ok(SearchResponse {
             total,
@@ -908,7 +908,13 @@ impl SearchIndex {
     }
 
     /// Highlights every stem the query can match by — words, their parts and synonyms.
-    fn snippet_generator(&self, searcher: &Searcher, parsed: &ParsedQuery) -> Result<SnippetGenerator, IndexError> {
+    /// The snippet generator of a search, and the words it highlights (see [`snippet_window`];
+    /// none for a search by diarienummer or filters only).
+    fn snippet_generator(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+    ) -> Result<(SnippetGenerator, Vec<String>), IndexError> {
         let mut terms = std::collections::BTreeMap::new();
         let mut add = |text: &str, weight: f32| {
             for stem in self.analyse(text) {
@@ -936,10 +942,11 @@ impl SearchIndex {
             }
         }
         let _ = searcher;
+        let needles: Vec<String> = terms.keys().cloned().collect();
         let mut generator =
             SnippetGenerator::new(terms, self.analyzers.sv_highlight.clone(), self.fields.get("body"), SNIPPET_CHARS);
         generator.set_max_num_chars(SNIPPET_CHARS);
-        Ok(generator)
+        Ok((generator, needles))
     }
 
     fn facets(&self, counts: FacetCounts) -> Facets {
@@ -1033,12 +1040,26 @@ impl SegmentCollector for ScoreAtLeastSegment {
     }
 }
 
-fn to_hit(document: Document, score: Score, snippets: &SnippetGenerator) -> Hit {
+fn to_hit(document: Document, score: Score, snippets: &SnippetGenerator, needles: &[String]) -> Hit {
     let language = crate::language::detect(&document);
     let body = document.body.as_deref().unwrap_or("");
-    let mut snippet = snippets.snippet(body);
-    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    let snippet_html = if snippet.highlighted().is_empty() { leading_text_html(body) } else { snippet.to_html() };
+    let snippet_html = if needles.is_empty() {
+        // Nothing to highlight (a diarienummer, filters only): the text's beginning.
+        leading_text_html(body)
+    } else {
+        let window = snippet_window(body, needles);
+        let mut snippet = snippets.snippet(window);
+        if snippet.highlighted().is_empty() && window.len() < body.len() {
+            // The literal match was not a word the analysis highlights: the whole text.
+            snippet = snippets.snippet(body);
+        }
+        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        if snippet.highlighted().is_empty() {
+            leading_text_html(body)
+        } else {
+            snippet.to_html()
+        }
+    };
     Hit {
         kind: document.kind.as_str(),
         id: document.id,
@@ -1055,6 +1076,68 @@ fn to_hit(document: Document, score: Score, snippets: &SnippetGenerator) -> Hit 
         score,
         language,
     }
+}
+
+/// The part of `body` worth analysing for a snippet: a few snippets' length around the spot
+/// where most of `needles` (the highlighted stems) occur close together, found by plain
+/// case-insensitive substring search. Analysing a protokoll of several kilobytes through the
+/// Swedish pipeline for every hit was the largest fixed cost of a search; a window of about a
+/// kilobyte gives the same snippet wherever the words are near each other. When no needle
+/// occurs literally (a synonym, a typo, a word typed without å/ä/ö), the whole body.
+fn snippet_window<'a>(body: &'a str, needles: &[String]) -> &'a str {
+    const REACH: usize = SNIPPET_CHARS * 2;
+    if body.len() <= REACH * 2 || needles.is_empty() {
+        return body;
+    }
+    let lower = body.to_lowercase();
+    if lower.len() != body.len() {
+        return body;
+    }
+    // Every occurrence of every needle, as (position, needle).
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (index, needle) in needles.iter().enumerate().filter(|(_, needle)| needle.chars().count() >= 3) {
+        found.extend(lower.match_indices(needle.as_str()).map(|(at, _)| (at, index)).take(64));
+    }
+    if found.is_empty() {
+        return body;
+    }
+    found.sort_unstable();
+    // The window of one snippet's length holding the most different needles (the earliest wins).
+    let (mut best, mut best_count) = (found[0].0, 0);
+    let mut seen = vec![0usize; needles.len()];
+    let (mut distinct, mut start) = (0, 0);
+    for end in 0..found.len() {
+        if seen[found[end].1] == 0 {
+            distinct += 1;
+        }
+        seen[found[end].1] += 1;
+        while found[end].0 - found[start].0 > SNIPPET_CHARS {
+            seen[found[start].1] -= 1;
+            if seen[found[start].1] == 0 {
+                distinct -= 1;
+            }
+            start += 1;
+        }
+        if distinct > best_count {
+            (best, best_count) = (found[start].0, distinct);
+        }
+    }
+    let mut from = best.saturating_sub(REACH);
+    while !body.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (best + REACH).min(body.len());
+    while !body.is_char_boundary(to) {
+        to += 1;
+    }
+    // Start and end at word boundaries, so no word is cut into a different one.
+    if from > 0 {
+        from = body[from..best].find(char::is_whitespace).map_or(from, |space| from + space + 1);
+    }
+    if to < body.len() {
+        to = body[..to].rfind(char::is_whitespace).filter(|&space| space > from).unwrap_or(to);
+    }
+    &body[from..to]
 }
 
 /// The start of a text, cut at a word boundary, HTML-escaped.
@@ -1106,4 +1189,28 @@ pub(crate) fn freshness(yyyymmdd: u64, today: f32) -> f32 {
     let (year, month, day) = ((yyyymmdd / 10_000) as f32, ((yyyymmdd / 100) % 100) as f32, (yyyymmdd % 100) as f32);
     let date = year * 365.25 + (month - 1.0) * 30.4 + day;
     (1.0 - (today - date).max(0.0) / 3652.5).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snippet_window_holds_the_words_close_together() {
+        let filler = "Sammanträdet öppnades och protokollet justerades utan anmärkning. ".repeat(40);
+        let body = format!(
+            "{filler}Detaljplanen nämns här. {filler}Kommunstyrelsen antar detaljplan för batterifabriken i Torslanda. {filler}"
+        );
+        let needles = vec!["detaljplan".to_string(), "batterifabrik".to_string()];
+        let window = snippet_window(&body, &needles);
+        assert!(window.len() < 1_200, "{}", window.len());
+        assert!(window.contains("antar detaljplan för batterifabriken"), "{window}");
+        // Starts and ends between words, never inside one.
+        assert!(body.contains(window));
+        let at = body.find(window).unwrap();
+        assert!(at == 0 || body[..at].ends_with(char::is_whitespace));
+        // No needle literally present, or a short body: all of it.
+        assert_eq!(snippet_window(&body, &["vätgas".to_string()]), body);
+        assert_eq!(snippet_window("kort text om detaljplan", &needles), "kort text om detaljplan");
+    }
 }

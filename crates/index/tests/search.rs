@@ -276,3 +276,55 @@ fn large_counts_are_estimated_and_marked() {
     let error = (kinds(&estimated) as f64 - kinds(&exact) as f64).abs() / kinds(&exact) as f64;
     assert!(error < 0.25, "kind facets {} vs {}", kinds(&estimated), kinds(&exact));
 }
+
+/// Date-sorted searches (a newest-first index: date ranges as runs of document ids, pages
+/// from segment edges, facets counted a block at a time) count what relevance searches count,
+/// page without repeating or skipping, and stay within their dates.
+#[test]
+fn date_sorted_searches_count_and_page_consistently() {
+    use chrono::NaiveDate;
+    use namndsok_index::request::Sort;
+    let index = demo_index();
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+    for q in ["beslut", "bygglov", "kommunen", ""] {
+        for range in
+            [None, Some((date("2023-01-01"), date("2024-06-30"))), Some((date("2024-03-05"), date("2024-03-05")))]
+        {
+            let request = |sort: Sort, offset: usize, limit: usize| {
+                let mut request = SearchRequest::query(q);
+                request.sort = sort;
+                (request.offset, request.limit) = (offset, limit);
+                if let Some((from, to)) = range {
+                    (request.from, request.to) = (Some(from), Some(to));
+                }
+                index.search(&request).unwrap()
+            };
+            let relevance = request(Sort::Relevance, 0, 10);
+            let newest = request(Sort::DateDesc, 0, 30);
+            let label = format!("{q:?} {range:?}");
+            assert_eq!(newest.total, relevance.total, "{label}: total");
+            assert_eq!(
+                serde_json::to_value(&newest.facets).unwrap(),
+                serde_json::to_value(&relevance.facets).unwrap(),
+                "{label}: facets"
+            );
+            for (sort, all) in [(Sort::DateDesc, newest), (Sort::DateAsc, request(Sort::DateAsc, 0, 30))] {
+                let dates: Vec<NaiveDate> = all.hits.iter().map(|hit| hit.date).collect();
+                let mut sorted = dates.clone();
+                sorted.sort();
+                if sort == Sort::DateDesc {
+                    sorted.reverse();
+                }
+                assert_eq!(dates, sorted, "{label} {sort:?}: order");
+                if let Some((from, to)) = range {
+                    assert!(dates.iter().all(|d| (from..=to).contains(d)), "{label}: {dates:?} outside the dates");
+                }
+                // Three pages of ten are the page of thirty.
+                let paged: Vec<String> =
+                    (0..3).flat_map(|page| request(sort, page * 10, 10).hits.into_iter().map(|hit| hit.id)).collect();
+                let ids: Vec<String> = all.hits.iter().map(|hit| hit.id.clone()).collect();
+                assert_eq!(paged, ids, "{label} {sort:?}: paging");
+            }
+        }
+    }
+}
