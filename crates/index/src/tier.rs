@@ -439,4 +439,72 @@ mod tests {
             }
         }
     }
+    #[test]
+    fn seekable_unions_match_and_score_as_the_unions() {
+        let mut builder = Schema::builder();
+        let text = builder.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        for i in 0..3_000u32 {
+            let mut words = vec!["x"];
+            for (word, every) in [("a", 2), ("b", 3), ("c", 7), ("d", 11), ("e", 97)] {
+                if i % every == 0 {
+                    words.push(word);
+                }
+            }
+            writer.add_document(doc!(text => words.join(" "))).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |word: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(text, word), IndexRecordOption::WithFreqs))
+        };
+        let union = |words: &[&str]| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(words.iter().map(|w| (Occur::Should, term(w))).collect()))
+        };
+        // (a or b) and (c or d), e scoring extra, weighted and tiered; and a filter leading.
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(Weighted::new(union(&["a", "b"]), 2.0)) as Box<dyn Query>),
+            (Occur::Must, Box::new(AddScore::new(union(&["c", "d"]), 100.0))),
+            (Occur::Should, term("e")),
+            (Occur::Must, Box::new(AtLeast::new(vec![union(&["x", "e"]), term("c")], 1))),
+        ]);
+        let seekable = seekable(&query);
+        assert!(format!("{seekable:?}").contains("AtLeast(minimum=1"));
+        let top = TopDocs::with_limit(3_000).order_by_score();
+        let expected = searcher.search(&query, &top).unwrap();
+        let found = searcher.search(seekable.as_ref(), &top).unwrap();
+        assert_eq!(found.len(), expected.len());
+        assert!(!found.is_empty());
+        for ((score, address), (expected_score, expected_address)) in found.iter().zip(&expected) {
+            assert_eq!(address, expected_address);
+            assert!((score - expected_score).abs() < 1e-3, "{score} vs {expected_score}");
+        }
+    }
+}
+
+/// `query` with every union (a boolean query of should clauses only) as an [`AtLeast`] of one:
+/// the same matches and scores, but a scorer that seeks each clause only as far as it is asked
+/// to. Tantivy's buffered union fills a window of thousands of documents from every clause on
+/// each seek: the fastest way to walk a union, the slowest way to test sparse candidates —
+/// what the other words of an all-words query are asked about once the rarest word leads.
+pub(crate) fn seekable(query: &dyn Query) -> Box<dyn Query> {
+    if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+        let clauses = boolean.clauses();
+        let minimum = boolean.get_minimum_number_should_match();
+        if minimum <= 1 && !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
+            return Box::new(AtLeast::new(clauses.iter().map(|(_, clause)| seekable(clause.as_ref())).collect(), 1));
+        }
+        let clauses = clauses.iter().map(|(occur, clause)| (*occur, seekable(clause.as_ref()))).collect();
+        Box::new(BooleanQuery::with_minimum_required_clauses(clauses, minimum))
+    } else if let Some(weighted) = query.downcast_ref::<Weighted>() {
+        Box::new(Weighted::new(seekable(weighted.inner.as_ref()), weighted.weight))
+    } else if let Some(add) = query.downcast_ref::<AddScore>() {
+        Box::new(AddScore::new(seekable(add.inner.as_ref()), add.add))
+    } else if let Some(at_least) = query.downcast_ref::<AtLeast>() {
+        let clauses = at_least.clauses.iter().map(|clause| seekable(clause.as_ref())).collect();
+        Box::new(AtLeast::new(clauses, at_least.minimum))
+    } else {
+        query.box_clone()
+    }
 }
