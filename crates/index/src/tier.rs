@@ -346,6 +346,32 @@ impl Scorer for AddScoreScorer {
     }
 }
 
+/// `query` with every union (a boolean query of should clauses only) as an [`AtLeast`] of one:
+/// the same matches and scores, but a scorer that seeks each clause only as far as it is asked
+/// to. Tantivy's buffered union fills a window of thousands of documents from every clause on
+/// each seek: the fastest way to walk a union, the slowest way to test sparse candidates —
+/// what the other words of an all-words query are asked about once the rarest word leads.
+pub(crate) fn seekable(query: &dyn Query) -> Box<dyn Query> {
+    if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+        let clauses = boolean.clauses();
+        let minimum = boolean.get_minimum_number_should_match();
+        if minimum <= 1 && !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
+            return Box::new(AtLeast::new(clauses.iter().map(|(_, clause)| seekable(clause.as_ref())).collect(), 1));
+        }
+        let clauses = clauses.iter().map(|(occur, clause)| (*occur, seekable(clause.as_ref()))).collect();
+        Box::new(BooleanQuery::with_minimum_required_clauses(clauses, minimum))
+    } else if let Some(weighted) = query.downcast_ref::<Weighted>() {
+        Box::new(Weighted::new(seekable(weighted.inner.as_ref()), weighted.weight))
+    } else if let Some(add) = query.downcast_ref::<AddScore>() {
+        Box::new(AddScore::new(seekable(add.inner.as_ref()), add.add))
+    } else if let Some(at_least) = query.downcast_ref::<AtLeast>() {
+        let clauses = at_least.clauses.iter().map(|clause| seekable(clause.as_ref())).collect();
+        Box::new(AtLeast::new(clauses, at_least.minimum))
+    } else {
+        query.box_clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use tantivy::collector::TopDocs;
@@ -480,31 +506,5 @@ mod tests {
             assert_eq!(address, expected_address);
             assert!((score - expected_score).abs() < 1e-3, "{score} vs {expected_score}");
         }
-    }
-}
-
-/// `query` with every union (a boolean query of should clauses only) as an [`AtLeast`] of one:
-/// the same matches and scores, but a scorer that seeks each clause only as far as it is asked
-/// to. Tantivy's buffered union fills a window of thousands of documents from every clause on
-/// each seek: the fastest way to walk a union, the slowest way to test sparse candidates —
-/// what the other words of an all-words query are asked about once the rarest word leads.
-pub(crate) fn seekable(query: &dyn Query) -> Box<dyn Query> {
-    if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
-        let clauses = boolean.clauses();
-        let minimum = boolean.get_minimum_number_should_match();
-        if minimum <= 1 && !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
-            return Box::new(AtLeast::new(clauses.iter().map(|(_, clause)| seekable(clause.as_ref())).collect(), 1));
-        }
-        let clauses = clauses.iter().map(|(occur, clause)| (*occur, seekable(clause.as_ref()))).collect();
-        Box::new(BooleanQuery::with_minimum_required_clauses(clauses, minimum))
-    } else if let Some(weighted) = query.downcast_ref::<Weighted>() {
-        Box::new(Weighted::new(seekable(weighted.inner.as_ref()), weighted.weight))
-    } else if let Some(add) = query.downcast_ref::<AddScore>() {
-        Box::new(AddScore::new(seekable(add.inner.as_ref()), add.add))
-    } else if let Some(at_least) = query.downcast_ref::<AtLeast>() {
-        let clauses = at_least.clauses.iter().map(|clause| seekable(clause.as_ref())).collect();
-        Box::new(AtLeast::new(clauses, at_least.minimum))
-    } else {
-        query.box_clone()
     }
 }
