@@ -134,6 +134,9 @@ fn main() {
             (index, 2)
         }
     };
+    // Every timed search is computed: repeated queries are the point of a benchmark, not of
+    // the answer cache.
+    index.set_cache_capacity(0);
     if args.exhaustive {
         index.set_strategy(SearchStrategy::Exhaustive);
     }

@@ -138,6 +138,9 @@ enum Command {
         /// Days an anslag stays searchable after its anslag period ended (default: always)
         #[arg(long)]
         keep_expired_anslag_days: Option<u32>,
+        /// Answers kept for repeated searches until the index next changes (0: none)
+        #[arg(long, default_value_t = namndsok_index::cache::DEFAULT_CAPACITY)]
+        search_cache: usize,
         #[command(flatten)]
         alerts: AlertArgs,
     },
@@ -229,12 +232,22 @@ fn main() {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Import { index, config, files } => import(&index, config.as_deref(), &files),
-        Command::Serve { index: dir, addr, config, sources, harvest_interval, keep_expired_anslag_days, alerts } => {
+        Command::Serve {
+            index: dir,
+            addr,
+            config,
+            sources,
+            harvest_interval,
+            keep_expired_anslag_days,
+            search_cache,
+            alerts,
+        } => {
             let files = config_files(config.as_deref())?;
             let index = Arc::new(
                 SearchIndex::open_or_create(&dir, files.clone())
                     .with_context(|| format!("cannot open the index at {}", dir.display()))?,
             );
+            index.set_cache_capacity(search_cache);
             let harvester = match sources {
                 Some(path) => {
                     let settings = HarvestSettings { keep_expired_anslag_days, ..HarvestSettings::default() };

@@ -13,6 +13,7 @@
 //! index directory only ever changes through tantivy's atomic commit, so a crash leaves the last
 //! committed state; an index is only searched with the analysis configuration it was built with.
 
+pub mod cache;
 pub mod config;
 mod dates;
 mod facets;
@@ -134,6 +135,8 @@ pub struct SearchIndex {
     pub(crate) count_budget: std::sync::atomic::AtomicU64,
     /// Every segment's documents are newest first (see [`dates`]).
     pub(crate) newest_first: bool,
+    /// Answers to repeated searches.
+    pub(crate) cache: cache::ResultCache,
 }
 
 impl SearchIndex {
@@ -236,6 +239,7 @@ impl SearchIndex {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex {
             newest_first: dates::newest_first(&index),
+            cache: cache::ResultCache::new(cache::DEFAULT_CAPACITY),
             index,
             reader,
             writer: Mutex::new(None),
@@ -297,7 +301,6 @@ impl SearchIndex {
         &self.fingerprint
     }
 
-    /// The number of searchable documents.
     /// How searches visit their matches (default [`SearchStrategy::Auto`]).
     pub fn set_strategy(&self, strategy: SearchStrategy) {
         let value = match strategy {
@@ -322,6 +325,13 @@ impl SearchIndex {
         self.count_budget.store(budget.max(1), std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Answers kept for repeated searches until the next commit (default
+    /// [`cache::DEFAULT_CAPACITY`]; 0 turns the cache off, as benchmarks of search cost do).
+    pub fn set_cache_capacity(&self, capacity: usize) {
+        self.cache.set_capacity(capacity);
+    }
+
+    /// The number of searchable documents.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }

@@ -204,6 +204,29 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, IndexError> {
         let started = Instant::now();
         let searcher = self.searcher();
+        let generation = searcher.generation().generation_id();
+        let key = format!(
+            "{request:?}|{:?}|{}|{}",
+            self.strategy(),
+            self.count_budget.load(std::sync::atomic::Ordering::Relaxed),
+            chrono::Utc::now().date_naive()
+        );
+        if let Some(mut response) = self.cache.get(generation, &key) {
+            response.took_ms = started.elapsed().as_millis() as u64;
+            return Ok(response);
+        }
+        let response = self.search_uncached(&searcher, request, started)?;
+        self.cache.put(generation, key, &response);
+        Ok(response)
+    }
+
+    fn search_uncached(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        started: Instant,
+    ) -> Result<SearchResponse, IndexError> {
+        let searcher = searcher.clone();
         let parsed = query::parse(&request.q);
         let filters = self.filter_queries(request);
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };

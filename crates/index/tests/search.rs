@@ -328,3 +328,24 @@ fn date_sorted_searches_count_and_page_consistently() {
         }
     }
 }
+
+/// A repeated search is answered from the cache, and never after the index changed: a
+/// document committed after the first answer is in the next one.
+#[test]
+fn cached_answers_end_with_the_next_commit() {
+    let index = corpus();
+    let first = index.search(&SearchRequest::query("laddplatser")).unwrap();
+    assert_eq!(first.total, 1);
+    let again = index.search(&SearchRequest::query("laddplatser")).unwrap();
+    assert_eq!(serde_json::to_value(&again.hits).unwrap(), serde_json::to_value(&first.hits).unwrap());
+    let json = serde_json::json!({"id": "ny", "kind": "anslag", "kommun_kod": "1480", "title": "Fler laddplatser",
+        "body": "Tjugo nya laddplatser.", "date": "2024-05-01"});
+    let document = Document::from_json_line(&json.to_string(), Registry::global()).unwrap().document;
+    index.upsert(&[document]).unwrap();
+    let after = index.search(&SearchRequest::query("laddplatser")).unwrap();
+    assert_eq!(after.total, 2);
+    // Other parameters are other answers.
+    let mut filtered = SearchRequest::query("laddplatser");
+    filtered.kommun = vec!["0180".into()];
+    assert_eq!(index.search(&filtered).unwrap().total, 1);
+}
