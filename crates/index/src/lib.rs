@@ -7,7 +7,10 @@
 //! - [`import`]: Document JSON v1 files in, a report of what was imported and rejected out.
 //! - [`query`]: the query language people type, parsed leniently into clauses.
 //! - [`request`]: search parameters (shared by the JSON API and the web page), validated.
-//! - [`search`]: clauses to a tantivy query, hits, snippets, facets, paging.
+//! - [`search`]: clauses to a tantivy query, hits, snippets, facets, paging; underneath it,
+//!   `tier` (the query types), `prune` (block-max WAND and sampled counts past 200,000
+//!   matches), `dates` (what an index kept newest first makes cheap), `fuzzy` (typos as
+//!   terms), `facets` and [`cache`] (answers to repeated searches until the next commit).
 //!
 //! Invariants: every document in the index passed `namndsok_model::Document` validation; the
 //! index directory only ever changes through tantivy's atomic commit, so a crash leaves the last
