@@ -296,6 +296,8 @@ impl SearchIndex {
             // Without filters and with an exact bound, the bound's score is the score.
             let (bound, kind) = bound;
             let real = top_tier_query.as_deref().unwrap_or(query.as_ref());
+            let prepared = started.elapsed();
+            let seeding = Instant::now();
             let seeds = match &proximity {
                 Some(proximity) => {
                     let near: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
@@ -306,6 +308,7 @@ impl SearchIndex {
                 }
                 None => Vec::new(),
             };
+            let seeded = seeding.elapsed();
             // The real query is asked about the bound's candidates only: lazily seeking unions.
             let real =
                 (kind != ScoreBound::Exact || !filters.is_empty() || proximity.is_some()).then(|| seekable(real));
@@ -328,6 +331,8 @@ impl SearchIndex {
             tracing::debug!(
                 q = %request.q,
                 bound = ?kind,
+                prepare_ms = prepared.as_secs_f64() * 1e3,
+                seed_ms = seeded.as_secs_f64() * 1e3,
                 rank_ms = ranked.as_secs_f64() * 1e3,
                 count_ms = (counted - ranked).as_secs_f64() * 1e3,
                 strict_ms = (stage.elapsed() - counted).as_secs_f64() * 1e3,
