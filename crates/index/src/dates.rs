@@ -16,7 +16,7 @@ use std::fmt;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Index, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Index, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
 /// Whether `index` keeps every segment's documents newest first by `date`.
 pub(crate) fn newest_first(index: &Index) -> bool {
@@ -42,7 +42,7 @@ impl Query for DateRange {
 
 impl DateRange {
     /// The run of document ids of `reader` dated within the range.
-    fn run(&self, reader: &SegmentReader) -> tantivy::Result<(DocId, DocId)> {
+    pub(crate) fn run(&self, reader: &SegmentReader) -> tantivy::Result<(DocId, DocId)> {
         let column = reader.fast_fields().u64("date")?;
         let date = |doc: DocId| column.first(doc).unwrap_or(0);
         // Dates fall as document ids grow: the run starts at the first document not newer
@@ -118,6 +118,28 @@ impl DocSet for DocRun {
         // Cheaper to drive than any posting list of the same length: no decoding.
         u64::from(self.len / 2)
     }
+}
+
+/// The `limit` newest matches of `query` in an index kept newest first, without visiting the
+/// others: each segment's first `limit` matches, merged as [`Edges`] merges them.
+pub(crate) fn newest(searcher: &Searcher, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<(u64, DocAddress)>> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let edges = Edges { limit, newest: true };
+    let mut fruits = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut segment = edges.for_segment(ord as SegmentOrdinal, reader)?;
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED && segment.docs.len() < limit {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                segment.collect(doc, 0.0);
+            }
+            doc = scorer.advance();
+        }
+        fruits.push(segment.harvest());
+    }
+    edges.merge_fruits(fruits)
 }
 
 /// The `limit` newest (or oldest) matches in an index kept newest first: the first (or last)

@@ -49,8 +49,30 @@ pub(crate) fn estimate(
     budget: u64,
     pilot: Option<Estimate>,
 ) -> Result<Estimate, IndexError> {
+    estimate_within(searcher, query, facets, budget, pilot, &whole)
+}
+
+/// Every document of a segment.
+fn whole(reader: &SegmentReader) -> tantivy::Result<(DocId, DocId)> {
+    Ok((0, reader.max_doc()))
+}
+
+/// Where in a segment a query can match: a run of document ids, outside which it matches
+/// nothing (a date range in an index kept newest first).
+pub(crate) type Span<'a> = dyn Fn(&SegmentReader) -> tantivy::Result<(DocId, DocId)> + Sync + 'a;
+
+/// As [`estimate`], for a query that matches only within `span` of each segment: the sample
+/// is spread over the spans, not over documents that cannot match.
+pub(crate) fn estimate_within(
+    searcher: &Searcher,
+    query: &dyn Query,
+    facets: bool,
+    budget: u64,
+    pilot: Option<Estimate>,
+    span: &Span<'_>,
+) -> Result<Estimate, IndexError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let max_docs = max_docs(searcher);
+    let max_docs = spanned(searcher, span)?;
     // A pilot of about PILOT_WINDOWS windows tells the density; the sample then takes about
     // `budget` matches, but never fewer windows than the pilot (which it then is).
     let pilot_stride = pilot_stride(max_docs);
@@ -58,7 +80,7 @@ pub(crate) fn estimate(
     if max_docs > budget * 2 && max_docs >= 2 * u64::from(WINDOW) {
         let pilot = match pilot {
             Some(pilot) => pilot,
-            None => sample(searcher, weight.as_ref(), pilot_stride, facets)?,
+            None => sample(searcher, weight.as_ref(), pilot_stride, facets, span)?,
         };
         if pilot.total as u64 > budget {
             stride = (pilot.total as u64 / budget).next_power_of_two().min(u64::from(pilot_stride)) as u32;
@@ -67,18 +89,29 @@ pub(crate) fn estimate(
             }
         }
     }
-    sample(searcher, weight.as_ref(), stride, facets)
+    sample(searcher, weight.as_ref(), stride, facets, span)
 }
 
 /// Roughly how many documents `query` matches, with facets, from about [`PILOT_WINDOWS`]
 /// windows of the index (a few tens of thousands of document ids).
 pub(crate) fn pilot(searcher: &Searcher, query: &dyn Query) -> Result<Estimate, IndexError> {
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    sample(searcher, weight.as_ref(), pilot_stride(max_docs(searcher)), true)
+    pilot_within(searcher, query, &whole)
 }
 
-fn max_docs(searcher: &Searcher) -> u64 {
-    searcher.segment_readers().iter().map(|reader| u64::from(reader.max_doc())).sum()
+/// As [`pilot`], for a query that matches only within `span` of each segment.
+pub(crate) fn pilot_within(searcher: &Searcher, query: &dyn Query, span: &Span<'_>) -> Result<Estimate, IndexError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    sample(searcher, weight.as_ref(), pilot_stride(spanned(searcher, span)?), true, span)
+}
+
+/// Documents within `span` of every segment.
+pub(crate) fn spanned(searcher: &Searcher, span: &Span<'_>) -> Result<u64, IndexError> {
+    let mut total = 0;
+    for reader in searcher.segment_readers() {
+        let (start, end) = span(reader)?;
+        total += u64::from(end.saturating_sub(start));
+    }
+    Ok(total)
 }
 
 fn pilot_stride(max_docs: u64) -> u32 {
@@ -86,19 +119,26 @@ fn pilot_stride(max_docs: u64) -> u32 {
 }
 
 /// One pass over the windows `0, stride, 2·stride, …` of every segment, scaled to the segment.
-fn sample(searcher: &Searcher, weight: &dyn Weight, stride: u32, facets: bool) -> Result<Estimate, IndexError> {
+fn sample(
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    stride: u32,
+    facets: bool,
+    span: &Span<'_>,
+) -> Result<Estimate, IndexError> {
     let per_segment = searcher.index().search_executor().map(
         |(ord, reader): (usize, &SegmentReader)| -> tantivy::Result<(f64, FacetCounts)> {
             let mut scorer = weight.scorer(reader, 1.0)?;
             let alive = reader.alive_bitset();
             let mut collector = if facets { Some(FacetCollector.for_segment(ord as u32, reader)?) } else { None };
-            let max_doc = reader.max_doc();
+            let (span_start, span_end) = span(reader)?;
             let (mut matched, mut covered) = (0u64, 0u64);
             // One window per block of `stride` windows, at an offset that varies from block
             // to block (stratified sampling): documents are stored in the order they came, so
             // a fixed offset could keep hitting the same kind of document.
             let block = u64::from(WINDOW) * u64::from(stride);
-            let mut first: u64 = 0;
+            let mut first = u64::from(span_start);
+            let max_doc = span_end;
             while first < u64::from(max_doc) {
                 // Every block has its window, also the short last one (and a segment shorter
                 // than a block): a window past the end would count its documents as none.
@@ -124,7 +164,8 @@ fn sample(searcher: &Searcher, weight: &dyn Weight, stride: u32, facets: bool) -
                 // Past the last match the remaining windows are still counted as covered (with
                 // no matches), or the scale would overestimate.
             }
-            let scale = if stride == 1 || covered == 0 { 1.0 } else { f64::from(max_doc) / covered as f64 };
+            let spanned = f64::from(span_end.saturating_sub(span_start));
+            let scale = if stride == 1 || covered == 0 { 1.0 } else { spanned / covered as f64 };
             let mut counts = collector.map(SegmentCollector::harvest).unwrap_or_default();
             if scale != 1.0 {
                 counts.scale(scale);

@@ -43,7 +43,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
-use crate::dates::{DateRange, Edges};
+use crate::dates::{self, DateRange, Edges};
 use crate::facets::{FacetCollector, FacetCounts};
 use crate::fuzzy;
 use crate::prune;
@@ -118,7 +118,8 @@ const PHRASE_TIER: f32 = 1_000.0;
 
 /// What one pass over the matches yields: the total, facet counts, the page of hits, and how
 /// many matches are in the top tier.
-type Collected = (usize, FacetCounts, Vec<(Score, DocAddress)>, usize);
+/// Total, facets, page, matches in the top tier, and whether the counts are exact.
+type Collected = (usize, FacetCounts, Vec<(Score, DocAddress)>, usize, bool);
 
 /// Weight of a compound query word matched by its modifier parts only, relative to all parts.
 const PARTIAL_PARTS: f32 = 0.2;
@@ -342,7 +343,7 @@ impl SearchIndex {
             (all.total, all.counts, page, matched_all, all.exact && strict_exact)
         } else {
             let top_tier = (!within && tiers > 0).then_some(tiers as f32 * TIER);
-            let (total, counts, page, in_top_tier) =
+            let (total, counts, page, in_top_tier, exact) =
                 self.collect(&searcher, query.as_ref(), request, sort, top_tier)?;
             let matched_all = if within {
                 searcher.search(strict_query().as_ref(), &Count)?
@@ -351,7 +352,7 @@ impl SearchIndex {
             } else {
                 total
             };
-            (total, counts, page, matched_all, true)
+            (total, counts, page, matched_all, exact)
         };
         let (snippets, needles) = self.snippet_generator(&searcher, &parsed)?;
         let mut hits = Vec::with_capacity(page.len());
@@ -438,6 +439,12 @@ impl SearchIndex {
         top_tier: Option<Score>,
     ) -> Result<Collected, IndexError> {
         let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
+        let sampled = match sort {
+            Sort::DateDesc if self.newest_first && self.strategy() != SearchStrategy::Exhaustive => {
+                self.date_sample_pilot(searcher, query, request)?
+            }
+            _ => None,
+        };
         Ok(match sort {
             Sort::Relevance => {
                 let recency = self.schema_config.ranking.recency;
@@ -455,21 +462,52 @@ impl SearchIndex {
                     searcher.search(query, &(Count, FacetCollector, ranked, tier))?;
                 let page =
                     page.into_iter().map(|(score, address)| (score - (score / TIER).floor() * TIER, address)).collect();
-                (total, counts, page, in_top_tier)
+                (total, counts, page, in_top_tier, true)
+            }
+            Sort::DateDesc if sampled.is_some() => {
+                let wanted = request.offset + request.limit;
+                let page = dates::newest(searcher, query, wanted)?;
+                let page = page.into_iter().skip(request.offset).map(|(_, address)| (0.0, address)).collect();
+                let range =
+                    DateRange { from: request.from.map_or(0, yyyymmdd), to: request.to.map_or(u64::MAX, yyyymmdd) };
+                let budget = self.count_budget.load(std::sync::atomic::Ordering::Relaxed);
+                let span = |reader: &SegmentReader| range.run(reader);
+                let all = prune::estimate_within(searcher, query, true, budget, sampled, &span)?;
+                (all.total, all.counts, page, all.total, all.exact)
             }
             Sort::DateDesc | Sort::DateAsc if self.newest_first => {
                 let edges = Edges { limit: request.offset + request.limit, newest: sort == Sort::DateDesc };
                 let (total, counts, page) = searcher.search(query, &(Count, FacetCollector, edges))?;
                 let page = page.into_iter().skip(request.offset).map(|(_, address)| (0.0, address)).collect();
-                (total, counts, page, total)
+                (total, counts, page, total, true)
             }
             Sort::DateDesc | Sort::DateAsc => {
                 let order = if sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
                 let (total, counts, page) =
                     searcher.search(query, &(Count, FacetCollector, top.order_by_fast_field::<u64>("date", order)))?;
-                (total, counts, page.into_iter().map(|(_, address)| (0.0, address)).collect(), total)
+                (total, counts, page.into_iter().map(|(_, address)| (0.0, address)).collect(), total, true)
             }
         })
+    }
+
+    /// For a newest-first search with many matches, the pilot of the sample its total and
+    /// facets are estimated from; `None` when counting every match is as cheap. The page is
+    /// then each segment's first matches, and the sample covers only the dates asked for (a
+    /// date range is one run of document ids per segment). Sampling pays off from a few times
+    /// the count budget (measured: at 34,000 matches it was 1.5× slower than counting them all).
+    fn date_sample_pilot(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        request: &SearchRequest,
+    ) -> Result<Option<prune::Estimate>, IndexError> {
+        let range = DateRange { from: request.from.map_or(0, yyyymmdd), to: request.to.map_or(u64::MAX, yyyymmdd) };
+        let span = |reader: &SegmentReader| range.run(reader);
+        let large = 4 * self.count_budget.load(std::sync::atomic::Ordering::Relaxed);
+        if prune::spanned(searcher, &span)? <= large {
+            return Ok(None);
+        }
+        Ok(Some(prune::pilot_within(searcher, query, &span)?).filter(|pilot| pilot.total as u64 > large))
     }
 
     /// Filters as non-scoring clauses.

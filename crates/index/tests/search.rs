@@ -349,3 +349,36 @@ fn cached_answers_end_with_the_next_commit() {
     filtered.kommun = vec!["0180".into()];
     assert_eq!(index.search(&filtered).unwrap().total, 1);
 }
+
+/// Past the count budget a newest-first search estimates its total and facets from a sample
+/// of the dates asked for, says so, and still returns exactly the newest page.
+#[test]
+fn large_date_sorted_counts_are_sampled_within_the_dates() {
+    use chrono::NaiveDate;
+    use namndsok_index::request::Sort;
+    let index = demo_index();
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+    for (q, from, to) in
+        [("", None, None), ("", Some("2021-01-01"), Some("2024-06-30")), ("kommunen", Some("2020-06-01"), None)]
+    {
+        let mut request = SearchRequest::query(q);
+        request.sort = Sort::DateDesc;
+        (request.from, request.to) = (from.map(date), to.map(date));
+        index.set_strategy(SearchStrategy::Exhaustive);
+        let exact = index.search(&request).unwrap();
+        assert!(!exact.approximate);
+        index.set_strategy(SearchStrategy::Auto);
+        index.set_count_budget(300);
+        let sampled = index.search(&request).unwrap();
+        index.set_count_budget(20_000);
+        let label = format!("{q:?} {from:?}..{to:?}");
+        assert!(exact.total > 1_200, "{label}: {} matches is too few to sample", exact.total);
+        assert!(sampled.approximate, "{label}");
+        let error = (sampled.total as f64 - exact.total as f64).abs() / exact.total as f64;
+        assert!(error < 0.25, "{label}: estimated {} for {}", sampled.total, exact.total);
+        let ids = |response: &namndsok_index::search::SearchResponse| {
+            response.hits.iter().map(|hit| hit.id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&sampled), ids(&exact), "{label}: page");
+    }
+}
