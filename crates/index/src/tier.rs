@@ -194,6 +194,10 @@ struct AtLeastWeight {
 
 impl Weight for AtLeastWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        // One clause (a one-word search's tier): its own scorer, with nothing in between.
+        if let [weight] = self.weights.as_slice() {
+            return weight.scorer(reader, boost);
+        }
         let scorers =
             self.weights.iter().map(|weight| weight.scorer(reader, boost)).collect::<tantivy::Result<Vec<_>>>()?;
         let mut scorer = AtLeastScorer { scorers, minimum: self.minimum, doc: 0, docs: Vec::new() };
@@ -223,8 +227,14 @@ impl AtLeastScorer {
     /// every scorer at or past `target`.
     fn next_match(&mut self, target: DocId) -> DocId {
         for scorer in &mut self.scorers {
+            // The next document is an advance, which a buffered union does far more cheaply
+            // than a seek.
             if scorer.doc() < target {
-                scorer.seek(target);
+                if scorer.doc() + 1 == target {
+                    scorer.advance();
+                } else {
+                    scorer.seek(target);
+                }
             }
         }
         loop {
