@@ -125,7 +125,7 @@ type Collected = (usize, FacetCounts, Vec<(Score, DocAddress)>, usize, bool);
 const PARTIAL_PARTS: f32 = 0.2;
 
 /// How a text query is assembled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Mode<'a> {
     /// Typo tolerance for every word (not only for words the index lacks).
     fuzzy: bool,
@@ -142,16 +142,16 @@ struct Mode<'a> {
 /// How a non-strict query differs from the strict one. When it does not, the strict query's
 /// count (`matched_all`) is the total, and when only tiers were added it is the size of the
 /// top tier: either way the one pass over the matches yields it.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq)]
 struct Loosened {
     /// Number of tiered words (0: no tiers).
     tiers: Cell<usize>,
     /// A word or a quoted clause itself matches more than strictly (compound modifiers alone,
     /// a phrase's words apart).
     within: Cell<bool>,
-    /// Typo expansions by typed word, so that the several queries of one search walk the
-    /// term dictionaries once.
-    expansions: std::cell::RefCell<HashMap<String, Vec<String>>>,
+    /// Typo expansions by typed word, each term with its weight, so that the several queries
+    /// of one search walk the term dictionaries and look up document frequencies once.
+    expansions: std::cell::RefCell<HashMap<String, Vec<(Term, Score)>>>,
 }
 
 impl Loosened {
@@ -874,22 +874,30 @@ impl SearchIndex {
                 bases.push(stem.clone());
             }
             let fields = [("title", ranking.title), ("body", ranking.body)];
-            let terms = mode
+            let weighted = mode
                 .loosened
                 .expansions
                 .borrow_mut()
                 .entry(lowercase.clone())
                 .or_insert_with(|| {
-                    fuzzy::expand(searcher, &fields.map(|(field, _)| self.fields.get(field)), &bases, distance)
+                    let terms =
+                        fuzzy::expand(searcher, &fields.map(|(field, _)| self.fields.get(field)), &bases, distance);
+                    let mut weighted = Vec::new();
+                    for (field, weight) in fields {
+                        for (term, factor) in fuzzy::blended(searcher, self.fields.get(field), &terms) {
+                            weighted.push((term, weight * ranking.fuzzy * factor));
+                        }
+                    }
+                    weighted
                 })
                 .clone();
-            let mut expanded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (field, weight) in fields {
-                for (term, factor) in fuzzy::blended(searcher, self.fields.get(field), &terms) {
+            let expanded: Vec<(Occur, Box<dyn Query>)> = weighted
+                .into_iter()
+                .map(|(term, weight)| {
                     let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                    expanded.push((Occur::Should, Box::new(Weighted::new(query, weight * ranking.fuzzy * factor))));
-                }
-            }
+                    (Occur::Should, Box::new(Weighted::new(query, weight)) as Box<dyn Query>)
+                })
+                .collect();
             if !expanded.is_empty() {
                 ways.push(Box::new(BooleanQuery::new(expanded)));
             }
