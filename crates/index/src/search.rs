@@ -468,8 +468,7 @@ impl SearchIndex {
                 let wanted = request.offset + request.limit;
                 let page = dates::newest(searcher, query, wanted)?;
                 let page = page.into_iter().skip(request.offset).map(|(_, address)| (0.0, address)).collect();
-                let range =
-                    DateRange { from: request.from.map_or(0, yyyymmdd), to: request.to.map_or(u64::MAX, yyyymmdd) };
+                let range = requested_dates(request);
                 let budget = self.count_budget.load(std::sync::atomic::Ordering::Relaxed);
                 let span = |reader: &SegmentReader| range.run(reader);
                 let all = prune::estimate_within(searcher, query, true, budget, sampled, &span)?;
@@ -501,7 +500,7 @@ impl SearchIndex {
         query: &dyn Query,
         request: &SearchRequest,
     ) -> Result<Option<prune::Estimate>, IndexError> {
-        let range = DateRange { from: request.from.map_or(0, yyyymmdd), to: request.to.map_or(u64::MAX, yyyymmdd) };
+        let range = requested_dates(request);
         let span = |reader: &SegmentReader| range.run(reader);
         let large = 4 * self.count_budget.load(std::sync::atomic::Ordering::Relaxed);
         if prune::spanned(searcher, &span)? <= large {
@@ -533,9 +532,7 @@ impl SearchIndex {
         any_of("kind", &request.kind.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>());
         any_of("organ", &request.organ);
         if (request.from.is_some() || request.to.is_some()) && self.newest_first {
-            let from = request.from.map_or(0, yyyymmdd);
-            let to = request.to.map_or(u64::MAX, yyyymmdd);
-            filters.push(Box::new(DateRange { from, to }));
+            filters.push(Box::new(requested_dates(request)));
         } else if request.from.is_some() || request.to.is_some() {
             let field = self.fields.get("date");
             let bound = |date: Option<NaiveDate>| match date {
@@ -1250,6 +1247,11 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     escaped
+}
+
+/// The dates a request asks for, as a range over an index kept newest first.
+fn requested_dates(request: &SearchRequest) -> DateRange {
+    DateRange { from: request.from.map_or(0, yyyymmdd), to: request.to.map_or(u64::MAX, yyyymmdd) }
 }
 
 pub(crate) fn yyyymmdd(date: NaiveDate) -> u64 {
