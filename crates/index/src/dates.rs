@@ -44,6 +44,8 @@ impl DateRange {
     /// The run of document ids of `reader` dated within the range.
     pub(crate) fn run(&self, reader: &SegmentReader) -> tantivy::Result<(DocId, DocId)> {
         let column = reader.fast_fields().u64("date")?;
+        // Every document has a date (Document JSON requires one), so the column is dense and
+        // falls monotonically; the binary search relies on that.
         let date = |doc: DocId| column.first(doc).unwrap_or(0);
         // Dates fall as document ids grow: the run starts at the first document not newer
         // than `to` and ends at the first one older than `from`.

@@ -36,8 +36,8 @@ use namndsok_model::{CaseNumber, Document};
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
@@ -216,18 +216,17 @@ impl SearchIndex {
             response.took_ms = started.elapsed().as_millis() as u64;
             return Ok(response);
         }
-        let response = self.search_uncached(&searcher, request, started)?;
+        let response = self.search_uncached(searcher, request, started)?;
         self.cache.put(generation, key, &response);
         Ok(response)
     }
 
     fn search_uncached(
         &self,
-        searcher: &Searcher,
+        searcher: Searcher,
         request: &SearchRequest,
         started: Instant,
     ) -> Result<SearchResponse, IndexError> {
-        let searcher = searcher.clone();
         let parsed = query::parse(&request.q);
         let filters = self.filter_queries(request);
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
@@ -383,14 +382,7 @@ impl SearchIndex {
         }
         let mut weights: Vec<(Term, Score)> = weights.into_iter().filter(|(_, weight)| *weight > 0.0).collect();
         weights.sort_by(|a, b| a.0.cmp(&b.0));
-        let clauses: Vec<(Occur, Box<dyn Query>)> = weights
-            .into_iter()
-            .map(|(term, weight)| {
-                let term: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                (Occur::Should, Box::new(BoostQuery::new(term, weight)) as Box<dyn Query>)
-            })
-            .collect();
-        (!clauses.is_empty()).then(|| (Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>, bound))
+        term_sum(weights).map(|sum| (sum, bound))
     }
 
     /// The ids of every document that matches `request` with every word — the semantics of a
@@ -888,16 +880,7 @@ impl SearchIndex {
                     weighted
                 })
                 .clone();
-            let expanded: Vec<(Occur, Box<dyn Query>)> = weighted
-                .into_iter()
-                .map(|(term, weight)| {
-                    let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                    (Occur::Should, Box::new(Weighted::new(query, weight)) as Box<dyn Query>)
-                })
-                .collect();
-            if !expanded.is_empty() {
-                ways.push(Box::new(BooleanQuery::new(expanded)));
-            }
+            ways.extend(term_sum(weighted));
         }
         Some(ClauseQuery { ways, partial })
     }
@@ -984,9 +967,9 @@ impl SearchIndex {
         namndsok_analysis::token_texts(&mut analyzer, text)
     }
 
-    /// Highlights every stem the query can match by — words, their parts and synonyms.
-    /// The snippet generator of a search, and the words it highlights (see [`snippet_window`];
-    /// none for a search by diarienummer or filters only).
+    /// The snippet generator of a search, highlighting every stem the query can match by —
+    /// words, their parts and synonyms — and those stems (see [`snippet_window`]; none for a
+    /// search by diarienummer or filters only).
     fn snippet_generator(
         &self,
         searcher: &Searcher,
@@ -1247,6 +1230,18 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     escaped
+}
+
+/// Terms scored by BM25, each times its weight, summed: the shape block-max WAND prunes.
+fn term_sum(terms: Vec<(Term, Score)>) -> Option<Box<dyn Query>> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .into_iter()
+        .map(|(term, weight)| {
+            let term: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            (Occur::Should, Box::new(Weighted::new(term, weight)) as Box<dyn Query>)
+        })
+        .collect();
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
 }
 
 /// The dates a request asks for, as a range over an index kept newest first.
