@@ -10,9 +10,9 @@ mod common;
 use common::peak_rss_mb;
 use std::time::Instant;
 
-use namndsok_alerts::{AlertStore, MatchOptions, Matcher, NewSearch};
+use namndsok_alerts::{AlertStore, MatchOptions, Matcher, NewSearch, SavedQuery};
 use namndsok_analysis::resources::ConfigFiles;
-use namndsok_model::{Document, Registry};
+use namndsok_model::{Document, Kind, Registry};
 
 const DEMO: &str = include_str!("../demo/documents.jsonl");
 const SEARCHES: usize = 10_000;
@@ -41,16 +41,16 @@ const WORDS: &[&str] = &[
     "medborgarförslag",
 ];
 
-fn query(index: usize) -> String {
+fn query(index: usize) -> SavedQuery {
     let word = WORDS[index % WORDS.len()];
     let other = WORDS[(index / WORDS.len()) % WORDS.len()];
     let kommuner: Vec<&str> = Registry::global().kommuner().map(|k| k.code.as_str()).collect();
     match index % 5 {
-        0 => format!("q={word}"),
-        1 => format!("q={word}&kommun={}", kommuner[index % kommuner.len()]),
-        2 => format!("q={word}+{other}"),
-        3 => format!("q=%22{word}%22&kind=anslag"),
-        _ => format!("q={word}&lan={:02}", [1, 3, 12, 14, 24][index % 5]),
+        0 => SavedQuery::words(word),
+        1 => SavedQuery { kommun: vec![kommuner[index % kommuner.len()].to_string()], ..SavedQuery::words(word) },
+        2 => SavedQuery::words(&format!("{word} {other}")),
+        3 => SavedQuery { kind: vec![Kind::Anslag], ..SavedQuery::words(&format!("\"{word}\"")) },
+        _ => SavedQuery { lan: vec![format!("{:02}", [1, 3, 12, 14, 24][index % 5])], ..SavedQuery::words(word) },
     }
 }
 
@@ -67,7 +67,7 @@ fn main() {
     for index in 0..SEARCHES {
         let (account, _) = store.create_account(&format!("bench{index}@example.org")).unwrap();
         store.set_confirmed(account, true).unwrap();
-        store.create_saved_search(account, &NewSearch::email(&query(index)), now).unwrap();
+        store.create_saved_search(account, &NewSearch::email(query(index)), now).unwrap();
     }
     println!("set-up: {SEARCHES} accounts and saved searches in {:.1} s", started.elapsed().as_secs_f64());
     let mut matcher = Matcher::new(ConfigFiles::bundled(), MatchOptions::default()).unwrap();

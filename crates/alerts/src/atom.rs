@@ -98,7 +98,7 @@ mod tests {
         let search = SavedSearch {
             id: SearchId(1),
             account_id: AccountId(1),
-            query: "q=<script>&kommun=1493".into(),
+            query: crate::SavedQuery { kommun: vec!["1493".into()], ..crate::SavedQuery::words("<script>") },
             delivery: Delivery::Email,
             frequency: Frequency::Immediate,
             follow_case: None,

@@ -59,6 +59,7 @@
 pub mod atom;
 pub mod delivery;
 pub mod matcher;
+pub mod query;
 pub mod schedule;
 pub mod smtp;
 pub mod store;
@@ -68,6 +69,7 @@ pub mod webhook;
 
 pub use delivery::{Deliverer, DeliveryReport, RetryPolicy, SmtpSettings, WebhookSettings};
 pub use matcher::{match_batch, seed_seen, MatchOptions, MatchReport, Matcher};
+pub use query::SavedQuery;
 pub use smtp::Tls as SmtpTls;
 pub use store::{
     Account, AccountId, AlertStore, Delivery, DeliveryKind, FeedEntry, FollowCase, Frequency, NewSearch, OutboxItem,
@@ -133,7 +135,7 @@ pub fn bench_match_batch(
         let (account, _) = store.create_account(&format!("bench{index}@example.org"))?;
         store.set_confirmed(account, true)?;
         let word = WORDS[index % WORDS.len()];
-        store.create_saved_search(account, &NewSearch::email(&format!("q={word}")), now)?;
+        store.create_saved_search(account, &NewSearch::email(SavedQuery::words(word)), now)?;
     }
     let mut matcher = Matcher::new(files, MatchOptions::default())?;
     matcher.match_batch(&store, documents, now)

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use namndsok_analysis::resources::ConfigFiles;
 use namndsok_index::request::MAX_OFFSET;
 use namndsok_index::{SearchIndex, SearchRequest, Sort};
-use namndsok_model::{Document, Registry};
+use namndsok_model::Document;
 use serde::{Deserialize, Serialize};
 
 use crate::store::{
@@ -53,8 +53,6 @@ pub struct MatchReport {
     pub merged: usize,
     /// Of the rows added or extended, how many are summaries.
     pub summaries: usize,
-    /// Searches that could not be run (their stored query no longer parses), with the reason.
-    pub skipped: Vec<(SearchId, String)>,
 }
 
 /// One matched document as stored in an outbox payload.
@@ -114,7 +112,6 @@ pub struct Matcher {
 impl Matcher {
     /// A matcher analysing with `files` (the production index's configuration).
     pub fn new(files: ConfigFiles, options: MatchOptions) -> Result<Matcher, AlertError> {
-        let files = if options.typo_tolerance { files } else { without_typo_tolerance(files) };
         let index = SearchIndex::create_in_ram(files.clone())?;
         Ok(Matcher { files, options, index: Some(index) })
     }
@@ -145,7 +142,7 @@ impl Matcher {
             Some(index) => index,
             None => SearchIndex::create_in_ram(self.files.clone())?,
         };
-        let matched = self.run_searches(&index, &searches, documents, &mut report);
+        let matched = self.run_searches(&index, &searches, documents);
         // Leave the index empty for the next batch; on any failure, build a fresh one next time.
         let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
         if matched.is_ok() && index.delete(&ids).is_ok() && index.num_docs() == 0 {
@@ -170,7 +167,6 @@ impl Matcher {
         index: &SearchIndex,
         searches: &[SavedSearch],
         documents: &'d [Document],
-        report: &mut MatchReport,
     ) -> Result<Vec<Vec<&'d Document>>, AlertError> {
         let by_id: HashMap<&str, &Document> = documents.iter().map(|d| (d.id.as_str(), d)).collect();
         let mut indexed = false;
@@ -187,15 +183,8 @@ impl Matcher {
                 out.push(found);
                 continue;
             }
-            let request = match parse_saved_query(&search.query) {
-                Ok(request) => request,
-                Err(error) => {
-                    tracing::warn!(search = %search.id, %error, "saved search skipped");
-                    report.skipped.push((search.id, error.to_string()));
-                    out.push(Vec::new());
-                    continue;
-                }
-            };
+            let mut request = search.query.to_request();
+            request.options.typo_tolerance = self.options.typo_tolerance;
             if !indexed {
                 index.upsert(documents)?;
                 indexed = true;
@@ -242,8 +231,8 @@ impl Matcher {
                     Delivery::Webhook { .. } => OutboxKind::Webhook,
                 };
                 let mut payload = AlertPayload {
-                    query: search.query.clone(),
-                    search_query: search_query(search),
+                    query: search.query.search_page_query(),
+                    search_query: search.search_page_query(),
                     label: search.label(),
                     total: new.len(),
                     summary: false,
@@ -329,30 +318,11 @@ pub fn seed_seen(
             sort: Sort::DateDesc,
             ..SearchRequest::default()
         },
-        None => parse_saved_query(&saved.query)?,
+        None => saved.query.to_request(),
     };
     let ids = all_matches(index, request)?;
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     store.mark_seen(search, &refs, now)
-}
-
-/// A saved query string as a search request: date order (so every word must match), 100 per
-/// page from the start. `sort`, `limit` and `cursor` in the saved string are ignored.
-pub fn parse_saved_query(query: &str) -> Result<SearchRequest, AlertError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.trim().as_bytes())
-        .filter(|(key, _)| !matches!(key.as_ref(), "sort" | "limit" | "cursor"))
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
-    let mut request = SearchRequest::from_pairs(
-        pairs.iter().map(|(key, value)| (key.as_str(), value.as_str())),
-        Registry::global(),
-        &[],
-    )
-    .map_err(|e| AlertError::InvalidQuery(format!("{}: {}", e.parameter, e.message)))?;
-    request.sort = Sort::DateDesc;
-    request.limit = 100;
-    request.offset = 0;
-    Ok(request)
 }
 
 /// Every id the request finds, paging 100 at a time down to [`MAX_OFFSET`].
@@ -375,13 +345,7 @@ fn follows(document: &Document, case: &FollowCase) -> bool {
 
 /// The search page parameters showing a search's results.
 pub(crate) fn search_query(search: &SavedSearch) -> String {
-    match &search.follow_case {
-        Some(case) if search.query.trim().is_empty() => form_urlencoded::Serializer::new(String::new())
-            .append_pair("q", &case.case_key)
-            .append_pair("kommun", &case.kommun_kod)
-            .finish(),
-        _ => search.query.clone(),
-    }
+    search.search_page_query()
 }
 
 fn cap_payload(payload: &mut AlertPayload, cap: usize) {
@@ -410,33 +374,6 @@ pub fn digest_delivery_id(search: SearchId, date: NaiveDate) -> String {
     hex(&sha256(format!("namndsok-digest-v1\n{search}\n{date}\n").as_bytes())[..16])
 }
 
-/// The configuration with typo tolerance off (`[ranking] fuzzy = 0.0`).
-fn without_typo_tolerance(files: ConfigFiles) -> ConfigFiles {
-    let text = files.get("schema.toml");
-    let mut in_ranking = false;
-    let mut changed = false;
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            in_ranking = trimmed.starts_with("[ranking]");
-        }
-        let key = trimmed.split('=').next().unwrap_or("").trim();
-        if in_ranking && key == "fuzzy" && trimmed.contains('=') {
-            out.push_str("fuzzy = 0.0");
-            changed = true;
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    if !changed {
-        tracing::warn!("schema.toml has no [ranking] fuzzy weight; alerts keep typo tolerance");
-        return files;
-    }
-    files.with_file("schema.toml", out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,24 +385,5 @@ mod tests {
         assert_ne!(a, immediate_delivery_id(SearchId(2), &["x".into(), "y".into()]));
         assert_ne!(a, immediate_delivery_id(SearchId(1), &["x".into()]));
         assert_eq!(a.len(), 32);
-    }
-
-    #[test]
-    fn saved_queries_are_forced_to_date_order() {
-        let request = parse_saved_query("q=batterifabrik&kommun=1493&sort=relevance&limit=5&cursor=x").unwrap();
-        assert_eq!(request.q, "batterifabrik");
-        assert_eq!(request.kommun, ["1493"]);
-        assert_eq!(request.sort, Sort::DateDesc);
-        assert_eq!(request.limit, 100);
-        assert!(parse_saved_query("q=x&kommun=9999").is_err());
-    }
-
-    #[test]
-    fn typo_tolerance_is_switched_off_in_ranking_only() {
-        let files = without_typo_tolerance(ConfigFiles::bundled());
-        let text = files.get("schema.toml");
-        assert!(text.contains("\nfuzzy = 0.0\n"));
-        assert!(text.contains("fuzzy_below"));
-        namndsok_index::SchemaConfig::parse(&files).unwrap();
     }
 }

@@ -21,17 +21,25 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::query::SavedQuery;
 use crate::util::{constant_time_eq, from_unix, hex, random_hex, sha256, to_unix};
 use crate::AlertError;
 
 type Result<T> = std::result::Result<T, AlertError>;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
+
+/// One step of the schema: SQL, or a conversion of stored values that SQL cannot express.
+enum Migration {
+    Sql(&'static str),
+    Rust(fn(&rusqlite::Transaction<'_>) -> Result<()>),
+}
 
 /// Migrations by version: `MIGRATIONS[n]` takes the file from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[
-    r#"
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(
+        r#"
 CREATE TABLE accounts (
     id          INTEGER PRIMARY KEY,
     email       TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -98,10 +106,16 @@ CREATE TABLE feed_entries (
     PRIMARY KEY (saved_search_id, document_id)
 ) WITHOUT ROWID;
 "#,
-    r#"
+    ),
+    Migration::Sql(
+        r#"
 -- Version 2: accounts an operator trusts to add documents (`POST /api/v1/ingest`).
 ALTER TABLE accounts ADD COLUMN may_ingest INTEGER NOT NULL DEFAULT 0;
 "#,
+    ),
+    // Version 3: `saved_searches.query` holds a typed [`SavedQuery`] as JSON instead of the
+    // search page's URL parameters.
+    Migration::Rust(query_strings_to_json),
 ];
 
 /// Feed entries kept per saved search (the newest).
@@ -223,8 +237,8 @@ impl FollowCase {
 /// A search to save.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSearch {
-    /// The search parameters as a URL query string (`q=batterifabrik&kommun=1493`).
-    pub query: String,
+    /// What to look for (empty when following a case).
+    pub query: SavedQuery,
     pub delivery: DeliveryKind,
     pub frequency: Frequency,
     pub follow_case: Option<FollowCase>,
@@ -232,17 +246,12 @@ pub struct NewSearch {
 
 impl NewSearch {
     /// Immediate e-mail alerts for `query`.
-    pub fn email(query: &str) -> NewSearch {
-        NewSearch {
-            query: query.to_string(),
-            delivery: DeliveryKind::Email,
-            frequency: Frequency::Immediate,
-            follow_case: None,
-        }
+    pub fn email(query: SavedQuery) -> NewSearch {
+        NewSearch { query, delivery: DeliveryKind::Email, frequency: Frequency::Immediate, follow_case: None }
     }
 
     /// Immediate webhook deliveries for `query`.
-    pub fn webhook(query: &str, url: &str) -> NewSearch {
+    pub fn webhook(query: SavedQuery, url: &str) -> NewSearch {
         NewSearch { delivery: DeliveryKind::Webhook { url: url.to_string() }, ..NewSearch::email(query) }
     }
 
@@ -260,7 +269,7 @@ impl NewSearch {
 /// Changes to a saved search; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchUpdate {
-    pub query: Option<String>,
+    pub query: Option<SavedQuery>,
     pub frequency: Option<Frequency>,
     /// Only for webhook searches.
     pub webhook_url: Option<String>,
@@ -273,7 +282,7 @@ pub struct SearchUpdate {
 pub struct SavedSearch {
     pub id: SearchId,
     pub account_id: AccountId,
-    pub query: String,
+    pub query: SavedQuery,
     pub delivery: Delivery,
     pub frequency: Frequency,
     pub follow_case: Option<FollowCase>,
@@ -292,23 +301,28 @@ impl SavedSearch {
         matches!(self.delivery, Delivery::Webhook { .. })
     }
 
-    /// What the search looks for, in words: the `q` parameter, or the case followed, or the
-    /// whole parameter string.
+    /// What the search looks for, in words: the words, or the case followed, or the filters.
     pub fn label(&self) -> String {
-        query_label(&self.query, self.follow_case.as_ref())
+        let query = &self.query;
+        match &self.follow_case {
+            _ if !query.q.trim().is_empty() => query.q.trim().to_string(),
+            Some(case) => format!("ärende {} i {}", case.case_key, kommun_name(&case.kommun_kod)),
+            None => form_urlencoded::parse(query.search_page_query().as_bytes())
+                .map(|(key, value)| format!("{key}={value}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
     }
-}
 
-/// The label of a saved query (see [`SavedSearch::label`]).
-pub(crate) fn query_label(query: &str, follow_case: Option<&FollowCase>) -> String {
-    let q = form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == "q").map(|(_, v)| v.trim().to_string());
-    match (q, follow_case) {
-        (Some(q), _) if !q.is_empty() => q,
-        (_, Some(case)) => format!("ärende {} i {}", case.case_key, kommun_name(&case.kommun_kod)),
-        _ => form_urlencoded::parse(query.as_bytes())
-            .map(|(key, value)| format!("{key}={value}"))
-            .collect::<Vec<_>>()
-            .join(" "),
+    /// The search page's parameters showing this search's results.
+    pub fn search_page_query(&self) -> String {
+        match &self.follow_case {
+            Some(case) if !self.query.says_something() => form_urlencoded::Serializer::new(String::new())
+                .append_pair("q", &case.case_key)
+                .append_pair("kommun", &case.kommun_kod)
+                .finish(),
+            _ => self.query.search_page_query(),
+        }
     }
 }
 
@@ -622,7 +636,7 @@ impl AlertStore {
                  SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM accounts WHERE id = ?1",
                 params![
                     account.0,
-                    new.query.trim(),
+                    new.query.to_json(),
                     kind,
                     url,
                     secret,
@@ -679,7 +693,7 @@ impl AlertStore {
             if let Some(query) = &update.query {
                 tx.execute(
                     "UPDATE saved_searches SET query = ?1 WHERE id = ?2 AND account_id = ?3",
-                    params![query.trim(), id.0, account.0],
+                    params![query.to_json(), id.0, account.0],
                 )?;
             }
             if let Some(frequency) = update.frequency {
@@ -1085,9 +1099,12 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     if found > SCHEMA_VERSION {
         return Err(AlertError::SchemaTooNew { path: path.display().to_string(), found, supported: SCHEMA_VERSION });
     }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    for (version, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
+        match migration {
+            Migration::Sql(sql) => tx.execute_batch(sql)?,
+            Migration::Rust(step) => step(&tx)?,
+        }
         tx.execute("DELETE FROM schema_version", [])?;
         tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [version as i64 + 1])?;
         tx.commit()?;
@@ -1122,15 +1139,24 @@ fn validate_email(email: &str) -> Result<String> {
     Ok(email.to_string())
 }
 
-fn validate_query(query: &str, follow_case: Option<&FollowCase>) -> Result<()> {
-    let request = crate::matcher::parse_saved_query(query)?;
-    let says_something = !request.q.trim().is_empty()
-        || !request.kommun.is_empty()
-        || !request.lan.is_empty()
-        || !request.kind.is_empty()
-        || !request.organ.is_empty()
-        || follow_case.is_some();
-    if !says_something {
+/// Version 3: each saved query's URL parameters become a [`SavedQuery`] in JSON.
+fn query_strings_to_json(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let rows: Vec<(i64, String)> = tx
+        .prepare("SELECT id, query FROM saved_searches")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, text) in rows {
+        let (query, dropped) = SavedQuery::from_legacy_parameters(&text);
+        if !dropped.is_empty() {
+            tracing::warn!(search = id, ?dropped, "saved search parameters dropped in migration");
+        }
+        tx.execute("UPDATE saved_searches SET query = ?1 WHERE id = ?2", params![query.to_json(), id])?;
+    }
+    Ok(())
+}
+
+fn validate_query(query: &SavedQuery, follow_case: Option<&FollowCase>) -> Result<()> {
+    if !query.says_something() && follow_case.is_none() {
         return Err(AlertError::InvalidQuery(
             "a saved search needs words, a filter (kommun, lan, kind, organ) or a case to follow".into(),
         ));
@@ -1160,7 +1186,8 @@ fn search_from_row(row: &Row<'_>) -> rusqlite::Result<SavedSearch> {
     Ok(SavedSearch {
         id: SearchId(row.get(0)?),
         account_id: AccountId(row.get(1)?),
-        query: row.get(2)?,
+        query: SavedQuery::from_json(&row.get::<_, String>(2)?)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
         delivery,
         frequency: Frequency::parse(&frequency).unwrap_or(Frequency::Immediate),
         follow_case: follow_kommun.zip(follow_case).map(|(kommun_kod, case_key)| FollowCase { kommun_kod, case_key }),
@@ -1244,21 +1271,59 @@ mod tests {
         let (_dir, store) = store();
         let (id, _) = store.create_account("anna@example.org").unwrap();
         let now = Utc::now();
+        let nothing = SavedQuery { from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1), ..SavedQuery::default() };
         assert!(matches!(
-            store.create_saved_search(id, &NewSearch::email("q=skola&colour=red"), now),
+            store.create_saved_search(id, &NewSearch::email(nothing), now),
             Err(AlertError::InvalidQuery(_))
         ));
-        assert!(matches!(store.create_saved_search(id, &NewSearch::email(""), now), Err(AlertError::InvalidQuery(_))));
         assert!(matches!(
-            store.create_saved_search(id, &NewSearch::webhook("q=skola", "ftp://example.org/"), now),
+            store.create_saved_search(id, &NewSearch::webhook(SavedQuery::words("skola"), "ftp://example.org/"), now),
             Err(AlertError::InvalidWebhook(_))
         ));
-        let saved = store.create_saved_search(id, &NewSearch::email("kommun=1493"), now).unwrap();
+        let in_mariestad = SavedQuery { kommun: vec!["1493".into()], ..SavedQuery::default() };
+        let saved = store.create_saved_search(id, &NewSearch::email(in_mariestad.clone()), now).unwrap();
         assert_eq!(saved.label(), "kommun=1493");
+        assert_eq!(store.get_saved_search(id, saved.id).unwrap().query, in_mariestad);
         let case = FollowCase::new("1493", "Dnr KS 2023/0412").unwrap();
         assert_eq!(case.case_key, "ks2023-412");
-        let followed = store.create_saved_search(id, &NewSearch::email("").following(case), now).unwrap();
+        let followed =
+            store.create_saved_search(id, &NewSearch::email(SavedQuery::default()).following(case), now).unwrap();
         assert_eq!(followed.label(), "ärende ks2023-412 i Mariestad");
+        assert_eq!(followed.search_page_query(), "q=ks2023-412&kommun=1493");
+    }
+
+    #[test]
+    fn version_2_query_strings_migrate_to_typed_queries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("alerts.sqlite");
+        {
+            // A file as version 2 of this program left it, with a saved search in the old form.
+            let mut conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE schema_version (version INTEGER NOT NULL)").unwrap();
+            let tx = conn.transaction().unwrap();
+            for migration in &MIGRATIONS[..2] {
+                let Migration::Sql(sql) = migration else { panic!("versions 1 and 2 are SQL") };
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.execute("INSERT INTO schema_version (version) VALUES (2)", []).unwrap();
+            tx.execute("INSERT INTO accounts (email, token_hash, created) VALUES ('a@b.se', 'x', 0)", []).unwrap();
+            tx.execute(
+                "INSERT INTO saved_searches (account_id, query, delivery, frequency, feed_token, unsubscribe_token, created)
+                 VALUES (1, 'q=batterifabrik&kommun=1493&kind=protokoll&from=2024-01-01', 'email', 'immediate', 'f', 'u', 0)",
+                [],
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = AlertStore::open(&path).unwrap();
+        let saved = store.get_saved_search(AccountId(1), SearchId(1)).unwrap();
+        assert_eq!(saved.query.q, "batterifabrik");
+        assert_eq!(saved.query.kommun, ["1493"]);
+        assert_eq!(saved.query.kind, [namndsok_model::Kind::Protokoll]);
+        assert_eq!(saved.query.from, chrono::NaiveDate::from_ymd_opt(2024, 1, 1));
+        assert_eq!(saved.search_page_query(), "q=batterifabrik&kommun=1493&kind=protokoll&from=2024-01-01");
+        let version: i64 = store.lock().query_row("SELECT version FROM schema_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
     }
 
     #[test]
@@ -1266,7 +1331,7 @@ mod tests {
         let (_dir, store) = store();
         let (account, _) = store.create_account("anna@example.org").unwrap();
         let now = Utc::now();
-        let search = store.create_saved_search(account, &NewSearch::email("q=skola"), now).unwrap().id;
+        let search = store.create_saved_search(account, &NewSearch::email(SavedQuery::words("skola")), now).unwrap().id;
         assert_eq!(store.mark_seen(search, &["a", "b"], now).unwrap(), 2);
         assert_eq!(store.mark_seen(search, &["b", "c"], now).unwrap(), 1);
         assert_eq!(store.unseen(search, &["a", "d", "c", "e", "d"]).unwrap(), ["d", "e"]);
@@ -1305,7 +1370,8 @@ mod tests {
             let mut conn = Connection::open(&path).unwrap();
             conn.execute_batch("CREATE TABLE schema_version (version INTEGER NOT NULL)").unwrap();
             let tx = conn.transaction().unwrap();
-            tx.execute_batch(MIGRATIONS[0]).unwrap();
+            let Migration::Sql(sql) = MIGRATIONS[0] else { panic!("version 1 is SQL") };
+            tx.execute_batch(sql).unwrap();
             tx.execute("INSERT INTO schema_version (version) VALUES (1)", []).unwrap();
             tx.execute("INSERT INTO accounts (email, token_hash, confirmed, created) VALUES ('a@b.se', 'x', 1, 0)", [])
                 .unwrap();

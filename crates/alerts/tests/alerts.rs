@@ -10,7 +10,7 @@ use namndsok_alerts::matcher::AlertPayload;
 use namndsok_alerts::webhook::{verify_signature, WebhookError};
 use namndsok_alerts::{
     atom, seed_seen, AlertError, Delivery, FollowCase, Frequency, MatchOptions, Matcher, NewSearch, OutboxKind,
-    OutboxState, RetryPolicy, SearchUpdate,
+    OutboxState, RetryPolicy, SavedQuery, SearchUpdate,
 };
 use namndsok_analysis::resources::ConfigFiles;
 use namndsok_index::SearchIndex;
@@ -29,7 +29,8 @@ fn email_alerts_carry_new_matches_only_and_unsubscribe_works() {
     let store = open_store(dir.path());
     let account = confirmed_account(&store, "anna@example.org");
     let now = at("2025-03-10T09:00:00Z");
-    let search = store.create_saved_search(account, &NewSearch::email("q=batterifabrik"), now).unwrap();
+    let search =
+        store.create_saved_search(account, &NewSearch::email(SavedQuery::words("batterifabrik")), now).unwrap();
 
     // The live index already has one matching document: saving the search marks it seen.
     let live = SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap();
@@ -94,7 +95,14 @@ fn webhooks_are_signed_with_the_searchs_secret() {
     let receiver = Receiver::start(0);
     let now = Utc::now();
     let search = store
-        .create_saved_search(account, &NewSearch::webhook("q=vindkraft&kommun=1493", &receiver.url("/in")), now)
+        .create_saved_search(
+            account,
+            &NewSearch::webhook(
+                SavedQuery { kommun: vec!["1493".into()], ..SavedQuery::words("vindkraft") },
+                &receiver.url("/in"),
+            ),
+            now,
+        )
         .unwrap();
     let Delivery::Webhook { secret, .. } = &search.delivery else { panic!("a webhook search") };
 
@@ -131,8 +139,9 @@ fn a_failing_receiver_is_retried_with_backoff_and_gets_the_delivery_once() {
     let account = confirmed_account(&store, "system@example.org");
     let receiver = Receiver::start(3);
     let start = at("2025-05-01T12:00:00Z");
-    let search =
-        store.create_saved_search(account, &NewSearch::webhook("q=detaljplan", &receiver.url("/")), start).unwrap();
+    let search = store
+        .create_saved_search(account, &NewSearch::webhook(SavedQuery::words("detaljplan"), &receiver.url("/")), start)
+        .unwrap();
     matcher()
         .match_batch(&store, &[doc("d-1", "1493", "Detaljplan för Sjöstaden", "2025-04-30", None)], start)
         .unwrap();
@@ -179,8 +188,9 @@ fn a_webhook_failing_too_often_is_disabled_and_its_owner_told() {
     let account = confirmed_account(&store, "owner@example.org");
     let receiver = Receiver::start(usize::MAX);
     let mut now = at("2025-05-01T12:00:00Z");
-    let search =
-        store.create_saved_search(account, &NewSearch::webhook("q=detaljplan", &receiver.url("/")), now).unwrap();
+    let search = store
+        .create_saved_search(account, &NewSearch::webhook(SavedQuery::words("detaljplan"), &receiver.url("/")), now)
+        .unwrap();
     matcher().match_batch(&store, &[doc("d-1", "1493", "Detaljplan för Sjöstaden", "2025-04-30", None)], now).unwrap();
 
     let smtp = SmtpServer::start();
@@ -227,7 +237,13 @@ fn a_crash_between_match_and_delivery_loses_nothing_and_sends_once() {
     let (account, delivery_id) = {
         let store = open_store(dir.path());
         let account = confirmed_account(&store, "anna@example.org");
-        let search = store.create_saved_search(account, &NewSearch::email("q=förskola&kommun=1493"), now).unwrap();
+        let search = store
+            .create_saved_search(
+                account,
+                &NewSearch::email(SavedQuery { kommun: vec!["1493".into()], ..SavedQuery::words("förskola") }),
+                now,
+            )
+            .unwrap();
         let report = matcher().match_batch(&store, &batch, now).unwrap();
         assert_eq!((report.enqueued, report.new_matches), (1, 2));
         let id = store.outbox_for_search(search.id).unwrap()[0].delivery_id.clone();
@@ -268,7 +284,7 @@ fn matching_the_same_batch_twice_enqueues_nothing_the_second_time() {
     let store = open_store(dir.path());
     let account = confirmed_account(&store, "anna@example.org");
     let now = Utc::now();
-    let search = store.create_saved_search(account, &NewSearch::email("q=motion"), now).unwrap();
+    let search = store.create_saved_search(account, &NewSearch::email(SavedQuery::words("motion")), now).unwrap();
     let batch = vec![
         doc("m-1", "0114", "Motion om utegym vid sjön", "2025-01-10", None),
         doc("m-2", "0114", "Svar på motion om kollektivtrafik", "2025-01-11", None),
@@ -296,7 +312,13 @@ fn a_flood_above_the_cap_becomes_one_summary() {
     let store = open_store(dir.path());
     let account = confirmed_account(&store, "anna@example.org");
     let now = Utc::now();
-    let search = store.create_saved_search(account, &NewSearch::email("q=bygglov&kommun=1493"), now).unwrap();
+    let search = store
+        .create_saved_search(
+            account,
+            &NewSearch::email(SavedQuery { kommun: vec!["1493".into()], ..SavedQuery::words("bygglov") }),
+            now,
+        )
+        .unwrap();
     let batch: Vec<_> = (0..25)
         .map(|n| doc(&format!("f-{n:02}"), "1493", &format!("Bygglov för fastigheten Tallen {n}"), "2025-02-03", None))
         .collect();
@@ -326,11 +348,12 @@ fn one_account_cannot_read_change_or_delete_anothers_search() {
     let anna = confirmed_account(&store, "anna@example.org");
     let (bertil, bertil_token) = store.create_account("bertil@example.org").unwrap();
     let now = Utc::now();
-    let search = store.create_saved_search(anna, &NewSearch::email("q=skola"), now).unwrap();
+    let search = store.create_saved_search(anna, &NewSearch::email(SavedQuery::words("skola")), now).unwrap();
     assert_eq!(store.account_by_token(&bertil_token).unwrap().unwrap().id, bertil);
 
     assert!(matches!(store.get_saved_search(bertil, search.id), Err(AlertError::NotFound)));
-    let update = SearchUpdate { query: Some("q=förskola".into()), disabled: Some(true), ..Default::default() };
+    let update =
+        SearchUpdate { query: Some(SavedQuery::words("förskola")), disabled: Some(true), ..Default::default() };
     assert!(matches!(store.update_saved_search(bertil, search.id, &update), Err(AlertError::NotFound)));
     assert!(matches!(store.delete_saved_search(bertil, search.id), Err(AlertError::NotFound)));
     assert!(store.list_saved_searches(bertil).unwrap().is_empty());
@@ -344,7 +367,7 @@ fn one_account_cannot_read_change_or_delete_anothers_search() {
 
     // The owner can.
     let changed = store.update_saved_search(anna, search.id, &update).unwrap();
-    assert_eq!((changed.query.as_str(), changed.disabled), ("q=förskola", true));
+    assert_eq!((changed.query.q.as_str(), changed.disabled), ("förskola", true));
     store.delete_saved_search(anna, search.id).unwrap();
     assert!(matches!(store.get_saved_search(anna, search.id), Err(AlertError::NotFound)));
 }
@@ -376,9 +399,12 @@ fn private_webhook_addresses_are_refused_unless_allowed() {
     let account = confirmed_account(&store, "system@example.org");
     let receiver = Receiver::start(0);
     let now = Utc::now();
-    let search = store.create_saved_search(account, &NewSearch::webhook("q=avfall", &receiver.url("/")), now).unwrap();
-    let https =
-        store.create_saved_search(account, &NewSearch::webhook("q=avfall", "https://127.0.0.1:1/"), now).unwrap();
+    let search = store
+        .create_saved_search(account, &NewSearch::webhook(SavedQuery::words("avfall"), &receiver.url("/")), now)
+        .unwrap();
+    let https = store
+        .create_saved_search(account, &NewSearch::webhook(SavedQuery::words("avfall"), "https://127.0.0.1:1/"), now)
+        .unwrap();
     matcher().match_batch(&store, &[doc("a-1", "1493", "Avfallsplan 2025", "2025-01-01", None)], now).unwrap();
     let report = strict.deliver_due(&store, now).unwrap();
     assert_eq!((report.sent, report.retried), (0, 2), "{report:?}");
@@ -401,7 +427,8 @@ fn following_a_case_matches_that_kommuns_documents_of_the_case() {
     let account = confirmed_account(&store, "anna@example.org");
     let now = Utc::now();
     let case = FollowCase::new("1493", "KS 2023/412").unwrap();
-    let search = store.create_saved_search(account, &NewSearch::email("").following(case), now).unwrap();
+    let search =
+        store.create_saved_search(account, &NewSearch::email(SavedQuery::default()).following(case), now).unwrap();
     let batch = vec![
         doc("k-1", "1493", "Protokollsutdrag: batterifabriken", "2025-01-10", Some("Dnr KS 2023/0412")),
         doc("k-2", "1493", "Annat ärende", "2025-01-10", Some("KS 2023/413")),
@@ -423,7 +450,11 @@ fn daily_digests_collect_batches_until_the_hour_in_stockholm() {
     let account = confirmed_account(&store, "anna@example.org");
     let now = at("2025-01-15T10:00:00Z");
     let search = store
-        .create_saved_search(account, &NewSearch::email("q=äldreboende").with_frequency(Frequency::Daily), now)
+        .create_saved_search(
+            account,
+            &NewSearch::email(SavedQuery::words("äldreboende")).with_frequency(Frequency::Daily),
+            now,
+        )
         .unwrap();
     let mut matcher = matcher();
     let first = matcher
@@ -458,7 +489,7 @@ fn unconfirmed_accounts_get_nothing_until_confirmed() {
     let store = open_store(dir.path());
     let (account, _) = store.create_account("ny@example.org").unwrap();
     let now = Utc::now();
-    store.create_saved_search(account, &NewSearch::email("q=badhus"), now).unwrap();
+    store.create_saved_search(account, &NewSearch::email(SavedQuery::words("badhus")), now).unwrap();
     let mut matcher = matcher();
     let batch = [doc("b-1", "1493", "Nytt badhus i Mariestad", "2025-01-01", None)];
     assert_eq!(matcher.match_batch(&store, &batch, now).unwrap().searches, 0);

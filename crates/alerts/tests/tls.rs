@@ -10,7 +10,8 @@ use chrono::Utc;
 use common::*;
 use namndsok_alerts::webhook::verify_signature;
 use namndsok_alerts::{
-    Deliverer, Delivery, MatchOptions, Matcher, NewSearch, OutboxState, SmtpSettings, SmtpTls, WebhookSettings,
+    Deliverer, Delivery, MatchOptions, Matcher, NewSearch, OutboxState, SavedQuery, SmtpSettings, SmtpTls,
+    WebhookSettings,
 };
 use namndsok_analysis::resources::ConfigFiles;
 
@@ -34,7 +35,8 @@ fn https_webhooks_are_delivered_over_tls_with_a_valid_signature() {
     let account = confirmed_account(&store, "system@example.org");
     let now = Utc::now();
     let url = receiver.https_url("/hook");
-    let search = store.create_saved_search(account, &NewSearch::webhook("q=vindkraft", &url), now).unwrap();
+    let search =
+        store.create_saved_search(account, &NewSearch::webhook(SavedQuery::words("vindkraft"), &url), now).unwrap();
     let Delivery::Webhook { secret, .. } = &search.delivery else { panic!("a webhook search") };
     matcher().match_batch(&store, &[doc("t-1", "1493", "Vindkraft vid Göta kanal", "2025-02-01", None)], now).unwrap();
 
@@ -65,8 +67,13 @@ fn an_untrusted_receiver_certificate_fails_delivery_and_is_retried() {
     let store = open_store(dir.path());
     let account = confirmed_account(&store, "system@example.org");
     let now = Utc::now();
-    let search =
-        store.create_saved_search(account, &NewSearch::webhook("q=avfall", &receiver.https_url("/hook")), now).unwrap();
+    let search = store
+        .create_saved_search(
+            account,
+            &NewSearch::webhook(SavedQuery::words("avfall"), &receiver.https_url("/hook")),
+            now,
+        )
+        .unwrap();
     matcher().match_batch(&store, &[doc("u-1", "1493", "Avfallsplan 2025", "2025-01-01", None)], now).unwrap();
 
     // Trusting another CA only, and then the system roots (which do not know the test CA).
@@ -98,7 +105,7 @@ fn deliver_one_email(settings: SmtpSettings) -> (namndsok_alerts::DeliveryReport
     let store = open_store(dir.path());
     let account = confirmed_account(&store, "anna@example.org");
     let now = Utc::now();
-    let search = store.create_saved_search(account, &NewSearch::email("q=badhus"), now).unwrap();
+    let search = store.create_saved_search(account, &NewSearch::email(SavedQuery::words("badhus")), now).unwrap();
     matcher().match_batch(&store, &[doc("s-1", "1493", "Nytt badhus i Mariestad", "2025-01-01", None)], now).unwrap();
     let report = deliverer(settings, false).deliver_due(&store, now).unwrap();
     (report, store.outbox_for_search(search.id).unwrap().remove(0))

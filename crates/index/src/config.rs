@@ -126,6 +126,12 @@ impl SchemaConfig {
             .map_err(|e| IndexError::Config(format!("schema.toml: {}", e.message())))?;
         let analyzers: AnalyzersConfig = toml::from_str(files.get("analyzers.toml"))
             .map_err(|e| IndexError::Config(format!("analyzers.toml: {}", e.message())))?;
+        Self::validate(&schema, &analyzers)?;
+        Ok((schema, analyzers))
+    }
+
+    /// Checks that the schema has every field and analyzer the search code needs.
+    pub fn validate(schema: &SchemaConfig, analyzers: &AnalyzersConfig) -> Result<(), IndexError> {
         for (name, field_type) in REQUIRED_FIELDS {
             match schema.fields.get(*name) {
                 None => return Err(IndexError::Config(format!("schema.toml: field `{name}` is missing"))),
@@ -152,6 +158,6 @@ impl SchemaConfig {
                 return Err(IndexError::Config(format!("analyzers.toml: analyzer `{name}` is missing")));
             }
         }
-        Ok((schema, analyzers))
+        Ok(())
     }
 }

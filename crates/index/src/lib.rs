@@ -46,7 +46,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 pub use config::{RankingConfig, SchemaConfig};
 pub use import::{ImportReport, RejectedLine};
-pub use request::{ParamError, SearchRequest, Sort};
+pub use request::{ParamError, SearchOptions, SearchRequest, Sort};
 pub use search::{FacetValue, Facets, Hit, SearchResponse, SearchStrategy};
 
 /// Errors of the index layer.
@@ -176,8 +176,20 @@ impl SearchIndex {
 
     /// An index in memory (tests, benchmarks, matching batches).
     pub fn create_in_ram(files: ConfigFiles) -> Result<SearchIndex, IndexError> {
+        Self::create_in_ram_with(files, |_, _| {})
+    }
+
+    /// An index in memory whose parsed configuration `adjust` changes first (benchmarks that
+    /// compare with weights or filters switched off). The changed configuration is validated
+    /// like a file.
+    pub fn create_in_ram_with(
+        files: ConfigFiles,
+        adjust: impl FnOnce(&mut SchemaConfig, &mut config::AnalyzersConfig),
+    ) -> Result<SearchIndex, IndexError> {
+        let (mut schema_config, mut analyzers_config) = SchemaConfig::parse(&files)?;
+        adjust(&mut schema_config, &mut analyzers_config);
+        SchemaConfig::validate(&schema_config, &analyzers_config)?;
         let fingerprint = files.fingerprint();
-        let (schema_config, analyzers_config) = SchemaConfig::parse(&files)?;
         let resources = Arc::new(Resources::load(files));
         let index =
             Index::builder().schema(build_schema(&schema_config)?).settings(index_settings()).create_in_ram()?;

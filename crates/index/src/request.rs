@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use namndsok_model::{Kind, OrganisationKind, Registry};
 
 /// How hits are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
     Relevance,
@@ -32,6 +33,25 @@ pub const MAX_OFFSET: usize = 10_000;
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1_000;
 
+/// How a search matches, beyond what the request asks for. The HTTP API always uses the
+/// defaults; alerts and benchmarks choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// A word may match within one or two edits when exact matching finds fewer than
+    /// `[ranking] fuzzy_below` hits (and always a word the index lacks). Default on.
+    pub typo_tolerance: bool,
+    /// Every word must match, whatever the order (date-sorted searches always require it).
+    /// Default off: relevance order lists documents matching most words below those matching
+    /// all.
+    pub every_word: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions { typo_tolerance: true, every_word: false }
+    }
+}
+
 /// A validated search.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchRequest {
@@ -46,6 +66,7 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits to skip (decoded from the cursor).
     pub offset: usize,
+    pub options: SearchOptions,
 }
 
 /// A rejected parameter.

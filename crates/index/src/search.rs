@@ -127,6 +127,8 @@ const PARTIAL_PARTS: f32 = 0.2;
 /// How a text query is assembled.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Mode<'a> {
+    /// Typo tolerance at all ([`SearchOptions::typo_tolerance`]).
+    typos: bool,
     /// Typo tolerance for every word (not only for words the index lacks).
     fuzzy: bool,
     /// Every word must match (no lower tiers).
@@ -232,13 +234,15 @@ impl SearchIndex {
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
 
         let loosened = Loosened::default();
-        let mut mode = Mode { fuzzy: false, strict: true, top_tier: false, proximity: true, loosened: &loosened };
+        let typos = request.options.typo_tolerance;
+        let mut mode =
+            Mode { typos, fuzzy: false, strict: true, top_tier: false, proximity: true, loosened: &loosened };
         let fuzzy_below = self.schema_config.ranking.fuzzy_below;
-        if !parsed.required.is_empty() {
+        if typos && !parsed.required.is_empty() {
             let strict = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
             mode.fuzzy = count_up_to(&searcher, strict.as_ref(), fuzzy_below)? < fuzzy_below;
         }
-        mode.strict = sort != Sort::Relevance;
+        mode.strict = sort != Sort::Relevance || request.options.every_word;
         loosened.reset();
         let text = self.text_query(&searcher, &parsed, mode);
         let query = self.combine(text.box_clone(), &filters);
@@ -393,10 +397,12 @@ impl SearchIndex {
         let parsed = query::parse(&request.q);
         let filters = self.filter_queries(request);
         let loosened = Loosened::default();
-        let mut mode = Mode { fuzzy: false, strict: true, top_tier: false, proximity: true, loosened: &loosened };
+        let typos = request.options.typo_tolerance;
+        let mut mode =
+            Mode { typos, fuzzy: false, strict: true, top_tier: false, proximity: true, loosened: &loosened };
         let mut query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
         let fuzzy_below = self.schema_config.ranking.fuzzy_below;
-        if !parsed.required.is_empty() && count_up_to(&searcher, query.as_ref(), fuzzy_below)? < fuzzy_below {
+        if typos && !parsed.required.is_empty() && count_up_to(&searcher, query.as_ref(), fuzzy_below)? < fuzzy_below {
             mode.fuzzy = true;
             query = self.combine(self.text_query(&searcher, &parsed, mode), &filters);
         }
@@ -855,7 +861,8 @@ impl SearchIndex {
         // the index does not contain.
         let typed_chars = lowercase.chars().count();
         let unknown = || self.document_frequency(searcher, &["title", "body", "title_parts", "body_parts"], stem) == 0;
-        let typo_tolerant = ranking.fuzzy > 0.0 && typed_chars >= 5 && lowercase.chars().all(char::is_alphabetic);
+        let typo_tolerant =
+            mode.typos && ranking.fuzzy > 0.0 && typed_chars >= 5 && lowercase.chars().all(char::is_alphabetic);
         if typo_tolerant && (mode.fuzzy || unknown()) {
             let distance = if typed_chars >= 8 { 2 } else { 1 };
             let mut bases = vec![lowercase.clone()];

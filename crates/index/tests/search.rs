@@ -1,7 +1,7 @@
 //! Ranking rules, table by table, on a small in-memory corpus.
 
 use namndsok_analysis::resources::ConfigFiles;
-use namndsok_index::{SearchIndex, SearchRequest, SearchStrategy};
+use namndsok_index::{SearchIndex, SearchOptions, SearchRequest, SearchStrategy};
 use namndsok_model::{Document, Registry};
 
 fn corpus() -> SearchIndex {
@@ -97,6 +97,25 @@ fn every_rule_finds_its_documents() {
             assert!(found.contains(&id.to_string()), "{query}: {id} not in {found:?}");
         }
     }
+}
+
+#[test]
+fn search_options_switch_typos_off_and_require_every_word() {
+    let index = corpus();
+    let typo = SearchRequest::query("medborgarförlsag");
+    let with_typos = index.search(&typo).unwrap();
+    assert!(with_typos.fuzzy && with_typos.hits.iter().any(|h| h.id == "medborgarforslag"));
+    let exact = SearchRequest { options: SearchOptions { typo_tolerance: false, ..SearchOptions::default() }, ..typo };
+    let without = index.search(&exact).unwrap();
+    assert_eq!((without.total, without.fuzzy), (0, false));
+    assert!(index.matching_ids(&exact).unwrap().is_empty());
+
+    let most = SearchRequest::query("fabrik battericeller");
+    let loose = index.search(&most).unwrap();
+    assert!(loose.total > loose.matched_all, "the test needs a query some documents match partly");
+    let every = SearchRequest { options: SearchOptions { every_word: true, ..SearchOptions::default() }, ..most };
+    let strict = index.search(&every).unwrap();
+    assert_eq!((strict.total, strict.matched_all), (loose.matched_all, loose.matched_all));
 }
 
 #[test]

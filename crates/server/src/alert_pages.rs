@@ -179,6 +179,8 @@ fn save_from_form(
         return Err(FormError::TooMany);
     }
     let now = Utc::now();
+    let query = crate::saved_searches::saved_query_from_parameters(query)
+        .map_err(|error| FormError::Query(format!("{}: {}", error.parameter, error.message)))?;
     let saved = store.create_saved_search(account.id, &NewSearch::email(query), now)?;
     store.disable_search(saved.id, AWAITING_CONFIRMATION)?;
     if let Err(error) = namndsok_alerts::seed_seen(store, saved.id, index, now) {

@@ -21,8 +21,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
 use namndsok_alerts::{
-    AlertError, Delivery, DeliveryKind, FollowCase, Frequency, NewSearch, SavedSearch, SearchId, SearchUpdate,
+    AlertError, Delivery, DeliveryKind, FollowCase, Frequency, NewSearch, SavedQuery, SavedSearch, SearchId,
+    SearchUpdate,
 };
+use namndsok_index::{ParamError, SearchRequest};
+use namndsok_model::Registry;
 use serde_json::{json, Map, Value};
 
 use crate::alerts::{
@@ -58,25 +61,46 @@ pub fn search_json(service: &AlertsService, search: &SavedSearch) -> Value {
     })
 }
 
-/// A stored query string as `query` and `filters`.
-fn split_query(query: &str) -> (String, Value) {
-    let mut q = String::new();
+/// A saved query as the API's `query` and `filters`.
+fn split_query(query: &SavedQuery) -> (String, Value) {
     let mut filters = Map::new();
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        if key == "q" {
-            q = value.into_owned();
-        } else if SINGLE_FILTERS.contains(&key.as_ref()) {
-            filters.insert(key.into_owned(), Value::String(value.into_owned()));
-        } else if let Value::Array(values) = filters.entry(key.into_owned()).or_insert_with(|| Value::Array(Vec::new()))
-        {
-            values.push(Value::String(value.into_owned()));
+    let strings = |values: &[String]| Value::Array(values.iter().cloned().map(Value::String).collect());
+    for (name, values) in [("kommun", &query.kommun), ("lan", &query.lan)] {
+        if !values.is_empty() {
+            filters.insert(name.to_string(), strings(values));
         }
     }
-    (q, Value::Object(filters))
+    if !query.kind.is_empty() {
+        filters.insert("kind".into(), query.kind.iter().map(|kind| Value::String(kind.as_str().into())).collect());
+    }
+    if !query.organ.is_empty() {
+        filters.insert("organ".into(), strings(&query.organ));
+    }
+    for (name, date) in [("from", query.from), ("to", query.to)] {
+        if let Some(date) = date {
+            filters.insert(name.to_string(), Value::String(date.to_string()));
+        }
+    }
+    (query.q.clone(), Value::Object(filters))
 }
 
-/// `query` and `filters` of a request body as a query string; `current` fills what is absent.
-fn build_query(object: &Map<String, Value>, current: Option<&str>) -> Result<String, ApiError> {
+/// Validates search parameters (`q=…&kommun=…`, as the search page takes them) with the
+/// search API's own parser, as a saved query; order and paging parameters are ignored.
+pub(crate) fn saved_query_from_parameters(parameters: &str) -> Result<SavedQuery, ParamError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(parameters.trim().as_bytes())
+        .filter(|(key, _)| !matches!(key.as_ref(), "sort" | "limit" | "cursor"))
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    let request = SearchRequest::from_pairs(
+        pairs.iter().map(|(key, value)| (key.as_str(), value.as_str())),
+        Registry::global(),
+        &[],
+    )?;
+    Ok(SavedQuery::from_request(&request))
+}
+
+/// `query` and `filters` of a request body as a saved query; `current` fills what is absent.
+fn build_query(object: &Map<String, Value>, current: Option<&SavedQuery>) -> Result<SavedQuery, ApiError> {
     let (current_q, current_filters) = current.map(split_query).unwrap_or_default();
     let q = match object.get("query") {
         None => current_q,
@@ -133,7 +157,10 @@ fn build_query(object: &Map<String, Value>, current: Option<&str>) -> Result<Str
             }
         }
     }
-    Ok(serializer.finish())
+    saved_query_from_parameters(&serializer.finish()).map_err(|error| {
+        let field = if error.parameter == "q" { "query".to_string() } else { format!("filters.{}", error.parameter) };
+        ApiError::invalid_parameter(format!("{field}: {}", error.message))
+    })
 }
 
 /// The engine's complaint about a query, named by the body field it comes from.
@@ -261,7 +288,7 @@ pub async fn create(
         if follow.is_none() && !has_query && !has_filters {
             return Err(ApiError::invalid_parameter("query: required (or filters, or follow)"));
         }
-        let query = if follow.is_some() { String::new() } else { build_query(&object, None)? };
+        let query = if follow.is_some() { SavedQuery::default() } else { build_query(&object, None)? };
         let delivery = parse_delivery(object.get("delivery"))?;
         let frequency = parse_frequency(object.get("frequency"))?.unwrap_or(Frequency::Immediate);
         if let DeliveryKind::Webhook { url } = &delivery {
@@ -401,14 +428,14 @@ mod tests {
         }))
         .unwrap();
         let query = build_query(&body, None).unwrap();
-        assert_eq!(query, "q=batterifabrik&kommun=1493&kommun=1480&kind=arende&from=2024-01-01");
+        assert_eq!(query.search_page_query(), "q=batterifabrik&kommun=1493&kommun=1480&kind=arende&from=2024-01-01");
         let (q, filters) = split_query(&query);
         assert_eq!(q, "batterifabrik");
         assert_eq!(filters, json!({"kommun": ["1493", "1480"], "kind": ["arende"], "from": "2024-01-01"}));
         // A patch of the words keeps the filters.
         let patch: Map<String, Value> = serde_json::from_value(json!({"query": "skola"})).unwrap();
         assert_eq!(
-            build_query(&patch, Some(&query)).unwrap(),
+            build_query(&patch, Some(&query)).unwrap().search_page_query(),
             "q=skola&kommun=1493&kommun=1480&kind=arende&from=2024-01-01"
         );
     }

@@ -287,7 +287,7 @@ async fn the_web_form_saves_a_search_that_waits_for_the_confirmed_address() {
     assert!(!account.confirmed);
     let searches = store.list_saved_searches(account.id).unwrap();
     assert_eq!(searches.len(), 1);
-    assert_eq!(searches[0].query, "q=batterifabrik&kommun=1493");
+    assert_eq!(searches[0].search_page_query(), "q=batterifabrik&kommun=1493");
     assert!(searches[0].disabled, "waits for the confirmation");
     let notices = store.outbox_for_account(account.id).unwrap();
     assert_eq!(notices.len(), 1);
