@@ -42,7 +42,7 @@
 //!   documents, the outbox and feed entries; all access scoped by account.
 //! - [`matcher`]: batch matching and seeding.
 //! - [`delivery`]: the outbox worker, e-mail ([`smtp`]) and webhooks ([`webhook`]).
-//! - [`schedule`]: the Europe/Stockholm clock for daily digests.
+//! - [`schedule`]: when daily digests go out (on `namndsok_model::time`'s Stockholm clock).
 //! - [`atom`]: the private Atom feed of a saved search.
 //! - [`tls`]: rustls (on `ring`) for `https://` webhooks and SMTP.
 //!

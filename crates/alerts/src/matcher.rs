@@ -242,7 +242,7 @@ impl Matcher {
                     Frequency::Immediate => (immediate_delivery_id(search.id, &new_ids), now),
                     Frequency::Daily => {
                         let at = crate::schedule::next_digest_time(now, digest_hour);
-                        let digest_date = crate::schedule::to_stockholm(at).date_naive();
+                        let digest_date = namndsok_model::time::to_stockholm(at).date_naive();
                         let id = digest_delivery_id(search.id, digest_date);
                         match store::outbox_payload_in(tx, &id)? {
                             Some((row, OutboxState::Pending, existing)) => {

@@ -6,7 +6,7 @@
 
 use std::io::BufRead;
 
-use namndsok_model::Document;
+use namndsok_model::{read_ndjson, Document};
 use serde::Serialize;
 
 use crate::{IndexError, SearchIndex};
@@ -52,28 +52,16 @@ impl SearchIndex {
     pub fn import_jsonl(&self, input: impl BufRead) -> Result<ImportReport, IndexError> {
         let mut report = ImportReport::default();
         let mut batch: Vec<Document> = Vec::with_capacity(BATCH_SIZE);
-        for (index, line) in input.lines().enumerate() {
-            let line_number = index + 1;
-            let line = match line {
-                Ok(line) => line,
-                Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
-                    report.rejected.push(RejectedLine { line: line_number, reason: "not valid UTF-8".into() });
-                    continue;
-                }
-                Err(error) => return Err(error.into()),
-            };
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                continue;
-            }
-            match Document::from_json_line(trimmed, self.registry) {
+        for line in read_ndjson(input, self.registry) {
+            let line = line?;
+            match line.parsed {
                 Ok(parsed) => {
                     for message in parsed.warnings {
-                        report.warnings.push(LineWarning { line: line_number, message });
+                        report.warnings.push(LineWarning { line: line.number, message });
                     }
                     batch.push(parsed.document);
                 }
-                Err(error) => report.rejected.push(RejectedLine { line: line_number, reason: error.to_string() }),
+                Err(error) => report.rejected.push(RejectedLine { line: line.number, reason: error.to_string() }),
             }
             if batch.len() >= BATCH_SIZE {
                 self.commit_batch(&mut batch, &mut report)?;
