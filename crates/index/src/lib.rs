@@ -19,8 +19,10 @@
 pub mod cache;
 pub mod config;
 mod dates;
+mod expand;
 mod facets;
 mod fuzzy;
+mod hits;
 pub mod import;
 pub mod language;
 mod prune;

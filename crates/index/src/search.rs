@@ -1,4 +1,6 @@
-//! From a [`SearchRequest`] to hits, facets and a cursor.
+//! From a [`SearchRequest`] to hits, facets and a cursor: the orchestration (counting, tiers,
+//! pruning, collecting). How the query is built is in `expand.rs`, how hits and facets are shaped
+//! in `hits.rs`.
 //!
 //! Each query word becomes a disjunction of the ways it can match, strongest first (weights in
 //! `schema.toml` `[ranking]`):
@@ -28,28 +30,22 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::ops::Bound;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
-use namndsok_model::{CaseNumber, Document};
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
-};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
 use crate::dates::{self, DateRange, Edges};
 use crate::facets::{FacetCollector, FacetCounts};
-use crate::fuzzy;
+use crate::hits::to_hit;
 use crate::prune;
-use crate::query::{self, Clause, ParsedQuery};
+use crate::query::{self};
 use crate::request::{SearchRequest, Sort};
-use crate::tier::{seekable, term_weights, AddScore, AtLeast, ScoreBound, Weighted};
+use crate::tier::{seekable, term_weights, ScoreBound, Weighted};
 use crate::{IndexError, SearchIndex};
 
 /// One hit, as `GET /api/v1/search` returns it.
@@ -106,58 +102,58 @@ pub struct SearchResponse {
 }
 
 /// Most organ facet values returned (kommun, kind and year are returned in full).
-const MAX_ORGAN_FACETS: usize = 30;
-const SNIPPET_CHARS: usize = 220;
+pub(crate) const MAX_ORGAN_FACETS: usize = 30;
+pub(crate) const SNIPPET_CHARS: usize = 220;
 
 /// Score added per matched query word, so documents matching more words rank above any
 /// relevance difference (BM25 scores stay far below this).
 pub const TIER: f32 = 10_000.0;
 
 /// Score for an exact phrase match within a quoted clause (below [`TIER`]).
-const PHRASE_TIER: f32 = 1_000.0;
+pub(crate) const PHRASE_TIER: f32 = 1_000.0;
 
 /// What one pass over the matches yields: the total, facet counts, the page of hits, and how
 /// many matches are in the top tier.
 /// Total, facets, page, matches in the top tier, and whether the counts are exact.
-type Collected = (usize, FacetCounts, Vec<(Score, DocAddress)>, usize, bool);
+pub(crate) type Collected = (usize, FacetCounts, Vec<(Score, DocAddress)>, usize, bool);
 
 /// Weight of a compound query word matched by its modifier parts only, relative to all parts.
-const PARTIAL_PARTS: f32 = 0.2;
+pub(crate) const PARTIAL_PARTS: f32 = 0.2;
 
 /// How a text query is assembled.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Mode<'a> {
+pub(crate) struct Mode<'a> {
     /// Typo tolerance at all ([`SearchOptions::typo_tolerance`]).
-    typos: bool,
+    pub(crate) typos: bool,
     /// Typo tolerance for every word (not only for words the index lacks).
-    fuzzy: bool,
+    pub(crate) fuzzy: bool,
     /// Every word must match (no lower tiers).
-    strict: bool,
+    pub(crate) strict: bool,
     /// Not strict, but only the top tier: every word matches, loosely.
-    top_tier: bool,
+    pub(crate) top_tier: bool,
     /// With the proximity bonus (all words next to each other).
-    proximity: bool,
+    pub(crate) proximity: bool,
     /// What a non-strict query added beyond the strict one, recorded while it is built.
-    loosened: &'a Loosened,
+    pub(crate) loosened: &'a Loosened,
 }
 
 /// How a non-strict query differs from the strict one. When it does not, the strict query's
 /// count (`matched_all`) is the total, and when only tiers were added it is the size of the
 /// top tier: either way the one pass over the matches yields it.
 #[derive(Debug, Default, PartialEq)]
-struct Loosened {
+pub(crate) struct Loosened {
     /// Number of tiered words (0: no tiers).
-    tiers: Cell<usize>,
+    pub(crate) tiers: Cell<usize>,
     /// A word or a quoted clause itself matches more than strictly (compound modifiers alone,
     /// a phrase's words apart).
-    within: Cell<bool>,
+    pub(crate) within: Cell<bool>,
     /// Typo expansions by typed word, each term with its weight, so that the several queries
     /// of one search walk the term dictionaries and look up document frequencies once.
-    expansions: std::cell::RefCell<HashMap<String, Vec<(Term, Score)>>>,
+    pub(crate) expansions: std::cell::RefCell<HashMap<String, Vec<(Term, Score)>>>,
 }
 
 impl Loosened {
-    fn reset(&self) {
+    pub(crate) fn reset(&self) {
         self.tiers.set(0);
         self.within.set(false);
     }
@@ -166,7 +162,7 @@ impl Loosened {
 /// Matches (estimated) above which [`SearchStrategy::Auto`] prunes. Measured on the scale
 /// bench: at 100,000 documents pruning a common word gains a little and loses on compounds
 /// and many-word queries; at a million it wins in every class it applies to.
-const PRUNE_ABOVE: u64 = 200_000;
+pub(crate) const PRUNE_ABOVE: u64 = 200_000;
 
 /// How a search visits its matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +178,7 @@ pub enum SearchStrategy {
 
 /// Counts the documents `query` matches, stopping at `limit`: deciding whether typo tolerance
 /// is needed takes a handful of matches, not a pass over millions.
-fn count_up_to(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<usize, IndexError> {
+pub(crate) fn count_up_to(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<usize, IndexError> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut count = 0;
     for reader in searcher.segment_readers() {
@@ -506,574 +502,12 @@ impl SearchIndex {
         }
         Ok(Some(prune::pilot_within(searcher, query, &span)?).filter(|pilot| pilot.total as u64 > large))
     }
-
-    /// Filters as non-scoring clauses.
-    fn filter_queries(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
-        let mut filters: Vec<Box<dyn Query>> = Vec::new();
-        let mut any_of = |field: &str, values: &[String]| {
-            if values.is_empty() {
-                return;
-            }
-            let field = self.fields.get(field);
-            let terms: Vec<(Occur, Box<dyn Query>)> = values
-                .iter()
-                .map(|value| {
-                    let query: Box<dyn Query> =
-                        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic));
-                    (Occur::Should, query)
-                })
-                .collect();
-            filters.push(Box::new(BooleanQuery::new(terms)));
-        };
-        any_of("kommun_kod", &request.kommun);
-        any_of("lan", &request.lan);
-        any_of("kind", &request.kind.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>());
-        any_of("organ", &request.organ);
-        if (request.from.is_some() || request.to.is_some()) && self.newest_first {
-            filters.push(Box::new(requested_dates(request)));
-        } else if request.from.is_some() || request.to.is_some() {
-            let field = self.fields.get("date");
-            let bound = |date: Option<NaiveDate>| match date {
-                Some(date) => Bound::Included(Term::from_field_u64(field, yyyymmdd(date))),
-                None => Bound::Unbounded,
-            };
-            filters.push(Box::new(RangeQuery::new(bound(request.from), bound(request.to))));
-        }
-        filters
-    }
-
-    fn combine(&self, text: Box<dyn Query>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
-        if filters.is_empty() {
-            return text;
-        }
-        // A filter usually leads the intersection, so the text is asked about sparse
-        // candidates: lazily seeking unions (measured: 18–22 % fewer instructions for a word
-        // with a kommun or a date range).
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, seekable(text.as_ref()))];
-        for filter in filters {
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0))));
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    /// The scoring part of the search.
-    fn text_query(&self, searcher: &Searcher, parsed: &ParsedQuery, mode: Mode<'_>) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-
-        for (index, case) in parsed.case_numbers.iter().enumerate() {
-            let spelling = parsed.case_spellings.get(index).map(String::as_str);
-            clauses.push((Occur::Must, self.case_number_query(case, spelling)));
-        }
-        let words: Vec<ClauseQuery> = self
-            .group_synonym_phrases(&parsed.required)
-            .iter()
-            .filter_map(|clause| self.clause_query(searcher, clause, mode))
-            .collect();
-        if mode.strict {
-            clauses.extend(words.into_iter().map(|query| (Occur::Must, query.plain())));
-        } else if !words.is_empty() {
-            // Tiers: each matched word adds TIER, so the documents that match every word come
-            // first and, unless a word also matched loosely, are counted in the same pass; at
-            // least half of the words must match.
-            mode.loosened.tiers.set(words.len());
-            let minimum = words.len().div_ceil(2);
-            if words.iter().any(|word| word.partial.is_some()) {
-                mode.loosened.within.set(true);
-            }
-            let tiered: Vec<Box<dyn Query>> = words.into_iter().map(ClauseQuery::tiered).collect();
-            let minimum = if mode.top_tier { tiered.len() } else { minimum };
-            clauses.push((Occur::Must, Box::new(AtLeast::new(tiered, minimum))));
-        }
-        if mode.proximity {
-            if let Some(proximity) = self.proximity_query(parsed) {
-                clauses.push((Occur::Should, proximity));
-            }
-        }
-        let has_positive = clauses.iter().any(|(occur, _)| *occur == Occur::Must);
-        for clause in &parsed.excluded {
-            if let Some(query) = self.exact_clause_query(clause) {
-                clauses.push((Occur::MustNot, query));
-            }
-        }
-        if !has_positive {
-            if parsed.is_empty() {
-                clauses.push((Occur::Must, Box::new(AllQuery)));
-            } else {
-                // Words that analyse to nothing (only stop words): nothing matches.
-                return Box::new(EmptyQuery);
-            }
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    /// Proximity: all the plain words next to each other, in order, score extra.
-    fn proximity_query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
-        let plain: Vec<&str> = parsed
-            .required
-            .iter()
-            .filter_map(|c| if let Clause::Word(w) = c { Some(w.as_str()) } else { None })
-            .collect();
-        if plain.len() < 2 {
-            return None;
-        }
-        let phrase = self.phrase_query(&plain.join(" "), 2)?;
-        Some(Box::new(Weighted::new(phrase, self.schema_config.ranking.phrase)))
-    }
-
-    fn case_number_query(&self, case: &CaseNumber, spelling: Option<&str>) -> Box<dyn Query> {
-        let ranking = &self.schema_config.ranking;
-        let key = case.key();
-        let term = |field: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(self.fields.get(field), &key), IndexRecordOption::Basic))
-        };
-        let matches: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Should, Box::new(Weighted::new(term("dnr"), ranking.case_number))),
-            (Occur::Should, Box::new(Weighted::new(term("dnr_ref"), ranking.case_reference))),
-        ]));
-        // Among the documents that carry the number, the registered case (ärende) comes first.
-        let is_case: Box<dyn Query> = Box::new(TermQuery::new(
-            Term::from_field_text(self.fields.get("kind"), namndsok_model::Kind::Arende.as_str()),
-            IndexRecordOption::Basic,
-        ));
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, matches),
-            (Occur::Should, Box::new(ConstScoreQuery::new(is_case, ranking.case_reference))),
-        ];
-        // Spelled exactly as the kommun spells it: a tie-breaker between kommuner.
-        if let Some(spelling) = spelling {
-            let spelled =
-                TermQuery::new(Term::from_field_text(self.fields.get("dnr"), spelling), IndexRecordOption::Basic);
-            clauses
-                .push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(spelled), ranking.case_reference / 2.0))));
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    /// Runs of words that form a multi-word synonym term (`särskilt boende`) become one clause
-    /// that also accepts the synonyms.
-    fn group_synonym_phrases(&self, clauses: &[Clause]) -> Vec<Clause> {
-        let max = self.synonyms.max_words();
-        let mut out = Vec::new();
-        let mut index = 0;
-        'outer: while index < clauses.len() {
-            for length in (2..=max).rev() {
-                let Some(run) = clauses.get(index..index + length) else { continue };
-                let words: Option<Vec<String>> =
-                    run.iter().map(|c| if let Clause::Word(w) = c { Some(w.clone()) } else { None }).collect();
-                let Some(words) = words else { continue };
-                let key = self.analyse(&words.join(" "));
-                if !self.synonyms.expansions(&key.join(" ")).is_empty() {
-                    out.push(Clause::Phrase(words));
-                    index += length;
-                    continue 'outer;
-                }
-            }
-            out.push(clauses[index].clone());
-            index += 1;
-        }
-        out
-    }
-
-    fn clause_query(&self, searcher: &Searcher, clause: &Clause, mode: Mode<'_>) -> Option<ClauseQuery> {
-        match clause {
-            Clause::Word(word) => self.word_query(searcher, word, mode),
-            Clause::Phrase(words) => {
-                let text = words.join(" ");
-                let stems = self.analyse(&text);
-                let mut ways: Vec<Box<dyn Query>> = Vec::new();
-                let phrase = match stems.len() {
-                    0 => return None,
-                    1 => return self.word_query(searcher, &text, mode),
-                    _ => self.phrase_query(&text, 0)?,
-                };
-                if mode.strict {
-                    ways.push(phrase);
-                } else {
-                    mode.loosened.within.set(true);
-                    // The exact phrase first, then all its words anywhere, then most of them.
-                    let word_queries: Vec<Box<dyn Query>> = words
-                        .iter()
-                        .filter_map(|word| self.word_query(searcher, word, mode))
-                        .map(ClauseQuery::plain)
-                        .collect();
-                    let minimum = word_queries.len().div_ceil(2);
-                    let all_words =
-                        BooleanQuery::new(word_queries.iter().map(|q| (Occur::Must, q.box_clone())).collect());
-                    let most_words = BooleanQuery::with_minimum_required_clauses(
-                        word_queries.into_iter().map(|q| (Occur::Should, q)).collect(),
-                        minimum,
-                    );
-                    ways.push(Box::new(BooleanQuery::new(vec![
-                        (Occur::Must, Box::new(most_words) as Box<dyn Query>),
-                        (Occur::Should, Box::new(ConstScoreQuery::new(phrase, PHRASE_TIER))),
-                        (Occur::Should, Box::new(ConstScoreQuery::new(Box::new(all_words), PHRASE_TIER / 4.0))),
-                    ])));
-                }
-                for synonym in self.synonyms.expansions(&stems.join(" ")) {
-                    if let Some(query) = self.synonym_query(synonym) {
-                        // A synonym of the whole phrase ranks just below the phrase itself.
-                        let boosted: Box<dyn Query> =
-                            Box::new(Weighted::new(query, self.schema_config.ranking.synonym));
-                        let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(boosted.box_clone(), PHRASE_TIER));
-                        ways.push(Box::new(BooleanQuery::new(vec![(Occur::Must, boosted), (Occur::Should, tier)])));
-                    }
-                }
-                Some(ClauseQuery { ways, partial: None })
-            }
-            Clause::Any(alternatives) => {
-                let queries: Vec<(Occur, Box<dyn Query>)> = alternatives
-                    .iter()
-                    .filter_map(|c| self.clause_query(searcher, c, mode))
-                    .map(|q| (Occur::Should, q.plain()))
-                    .collect();
-                (!queries.is_empty())
-                    .then(|| ClauseQuery { ways: vec![Box::new(BooleanQuery::new(queries))], partial: None })
-            }
-        }
-    }
-
-    /// Exclusions match exact words or phrases only.
-    fn exact_clause_query(&self, clause: &Clause) -> Option<Box<dyn Query>> {
-        match clause {
-            Clause::Word(word) => self.term_or_phrase(word),
-            Clause::Phrase(words) => self.term_or_phrase(&words.join(" ")),
-            Clause::Any(alternatives) => {
-                let queries: Vec<(Occur, Box<dyn Query>)> = alternatives
-                    .iter()
-                    .filter_map(|c| self.exact_clause_query(c))
-                    .map(|q| (Occur::Should, q))
-                    .collect();
-                (!queries.is_empty()).then(|| Box::new(BooleanQuery::new(queries)) as Box<dyn Query>)
-            }
-        }
-    }
-
-    /// Every way one typed word can match; see the module documentation.
-    fn word_query(&self, searcher: &Searcher, word: &str, mode: Mode<'_>) -> Option<ClauseQuery> {
-        let ranking = &self.schema_config.ranking;
-        let stems = self.analyse(word);
-        match stems.len() {
-            0 => return None,
-            1 => {}
-            // `e-tjänst`, `2023/24`: the pieces in a row.
-            _ => return self.phrase_query(word, 0).map(|phrase| ClauseQuery { ways: vec![phrase], partial: None }),
-        }
-        let stem = &stems[0];
-        let mut ways: Vec<Box<dyn Query>> = Vec::new();
-        let mut partial: Option<Box<dyn Query>> = None;
-
-        // 1. Whole word.
-        ways.push(self.fields_query(&[("title", ranking.title), ("body", ranking.body)], stem));
-        // 2a. The word as part of a compound in the document. (A zero weight turns a way off.)
-        let parts_weight = ranking.parts;
-        if parts_weight > 0.0 {
-            ways.push(self.fields_query(
-                &[("title_parts", ranking.title * parts_weight), ("body_parts", ranking.body * parts_weight)],
-                stem,
-            ));
-        }
-        // 2b. The query word's own parts, all of them, anywhere in the document.
-        let lowercase = word.to_lowercase();
-        let parts = if parts_weight > 0.0 { self.resources.lexicon.split_top(&lowercase) } else { None };
-        if let Some(parts) = parts {
-            let mut part_stems: Vec<String> = Vec::new();
-            for part in parts {
-                if let Some(part_stem) = self.analyse(&part).into_iter().next() {
-                    if !part_stems.contains(&part_stem) && &part_stem != stem {
-                        part_stems.push(part_stem);
-                    }
-                }
-            }
-            if part_stems.len() >= 2 {
-                let all_parts: Vec<(Occur, Box<dyn Query>)> = part_stems
-                    .iter()
-                    .map(|part| {
-                        let any_field = self.fields_query(
-                            &[
-                                ("title", ranking.title),
-                                ("body", ranking.body),
-                                ("title_parts", ranking.title),
-                                ("body_parts", ranking.body),
-                            ],
-                            part,
-                        );
-                        (Occur::Must, any_field)
-                    })
-                    .collect();
-                let weight = parts_weight / part_stems.len() as f32;
-                let modifiers: Vec<(Occur, Box<dyn Query>)> = all_parts[..all_parts.len() - 1]
-                    .iter()
-                    .map(|(_, query)| (Occur::Must, query.box_clone()))
-                    .collect();
-                ways.push(Box::new(Weighted::new(Box::new(BooleanQuery::new(all_parts)), weight)));
-                // The modifier without the head (`skolskjuts` for `skolskjutsupphandling`,
-                // `batteri` for `batterifabrik`): related, but well below all of them. The head
-                // alone (`fabrik`) is too general to count.
-                if !mode.strict {
-                    partial =
-                        Some(Box::new(Weighted::new(Box::new(BooleanQuery::new(modifiers)), weight * PARTIAL_PARTS)));
-                }
-            }
-        }
-        // 3. Synonyms (looked up folded too, for words typed without å/ä/ö).
-        let mut synonyms: Vec<&String> =
-            if ranking.synonym > 0.0 { self.synonyms.expansions(stem).iter().collect() } else { Vec::new() };
-        if lowercase.is_ascii() && ranking.synonym > 0.0 {
-            synonyms.extend(self.synonyms_folded.expansions(&namndsok_analysis::AsciiFold::fold(stem)));
-        }
-        // (Folded and unfolded lookups often agree: each synonym once.)
-        let mut seen = std::collections::HashSet::new();
-        synonyms.retain(|synonym| seen.insert(*synonym));
-        for synonym in synonyms {
-            if let Some(query) = self.synonym_query(synonym) {
-                ways.push(Box::new(Weighted::new(query, ranking.synonym)));
-            }
-        }
-        // A kommun's name also matches that kommun's documents.
-        let place =
-            lowercase.strip_suffix('s').filter(|rest| self.place_names.contains_key(*rest)).unwrap_or(&lowercase);
-        if let Some(codes) = self.place_names.get(place).filter(|_| ranking.place_name > 0.0) {
-            let field = self.fields.get("kommun_kod");
-            for code in codes {
-                let query = TermQuery::new(Term::from_field_text(field, code), IndexRecordOption::Basic);
-                ways.push(Box::new(ConstScoreQuery::new(Box::new(query), ranking.place_name)));
-            }
-        }
-        // 4. Without å/ä/ö.
-        if lowercase.is_ascii() && ranking.fold > 0.0 {
-            let mut fold = self.analyzers.sv_fold.clone();
-            if let Some(folded) = namndsok_analysis::token_texts(&mut fold, &lowercase).into_iter().next() {
-                ways.push(self.fields_query(
-                    &[("title_fold", ranking.title * ranking.fold), ("body_fold", ranking.body * ranking.fold)],
-                    &folded,
-                ));
-            }
-        }
-        // Documents in other languages, in their own analysis (only terms the index holds).
-        for tagged in self.foreign_query_tokens(&lowercase) {
-            if self.document_frequency(searcher, &["title_foreign", "body_foreign"], &tagged) > 0 {
-                ways.push(
-                    self.fields_query(&[("title_foreign", ranking.title), ("body_foreign", ranking.body)], &tagged),
-                );
-            }
-        }
-        // 5. Typos: for every word when all words together find little, and always for a word
-        // the index does not contain.
-        let typed_chars = lowercase.chars().count();
-        let unknown = || self.document_frequency(searcher, &["title", "body", "title_parts", "body_parts"], stem) == 0;
-        let typo_tolerant =
-            mode.typos && ranking.fuzzy > 0.0 && typed_chars >= 5 && lowercase.chars().all(char::is_alphabetic);
-        if typo_tolerant && (mode.fuzzy || unknown()) {
-            let distance = if typed_chars >= 8 { 2 } else { 1 };
-            let mut bases = vec![lowercase.clone()];
-            if stem != &lowercase {
-                bases.push(stem.clone());
-            }
-            let fields = [("title", ranking.title), ("body", ranking.body)];
-            let weighted = mode
-                .loosened
-                .expansions
-                .borrow_mut()
-                .entry(lowercase.clone())
-                .or_insert_with(|| {
-                    let terms =
-                        fuzzy::expand(searcher, &fields.map(|(field, _)| self.fields.get(field)), &bases, distance);
-                    let mut weighted = Vec::new();
-                    for (field, weight) in fields {
-                        for (term, factor) in fuzzy::blended(searcher, self.fields.get(field), &terms) {
-                            weighted.push((term, weight * ranking.fuzzy * factor));
-                        }
-                    }
-                    weighted
-                })
-                .clone();
-            ways.extend(term_sum(weighted));
-        }
-        Some(ClauseQuery { ways, partial })
-    }
-
-    /// Documents containing `text` in any of `fields` (summed over fields; deleted documents
-    /// may be counted until a merge, which is fine for a "does this word exist" check).
-    fn document_frequency(&self, searcher: &Searcher, fields: &[&str], text: &str) -> u64 {
-        fields
-            .iter()
-            .map(|field| searcher.doc_freq(&Term::from_field_text(self.fields.get(field), text)).unwrap_or(0))
-            .sum()
-    }
-
-    /// One term in several fields, each with its weight, summed.
-    fn fields_query(&self, fields: &[(&str, f32)], text: &str) -> Box<dyn Query> {
-        let clauses: Vec<(Occur, Box<dyn Query>)> = fields
-            .iter()
-            .map(|(field, weight)| {
-                let term = Term::from_field_text(self.fields.get(field), text);
-                let query: Box<dyn Query> =
-                    Box::new(Weighted::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), *weight));
-                (Occur::Should, query)
-            })
-            .collect();
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    /// A synonym: one word in the title or body, or as a compound part (`busstrafik` in
-    /// `stadsbusstrafiken`); several words as a phrase.
-    fn synonym_query(&self, text: &str) -> Option<Box<dyn Query>> {
-        let ranking = &self.schema_config.ranking;
-        let stems = self.analyse(text);
-        match stems.len() {
-            0 => None,
-            1 => Some(self.fields_query(
-                &[
-                    ("title", ranking.title),
-                    ("body", ranking.body),
-                    ("title_parts", ranking.title * ranking.parts),
-                    ("body_parts", ranking.body * ranking.parts),
-                ],
-                &stems[0],
-            )),
-            _ => self.phrase_query(text, 0),
-        }
-    }
-
-    /// A single word as an exact term, several as a phrase, in title or body.
-    fn term_or_phrase(&self, text: &str) -> Option<Box<dyn Query>> {
-        let ranking = &self.schema_config.ranking;
-        let stems = self.analyse(text);
-        match stems.len() {
-            0 => None,
-            1 => Some(self.fields_query(&[("title", ranking.title), ("body", ranking.body)], &stems[0])),
-            _ => self.phrase_query(text, 0),
-        }
-    }
-
-    /// The analysed words of `text` in order, in the title or the body, within `slop`.
-    fn phrase_query(&self, text: &str, slop: u32) -> Option<Box<dyn Query>> {
-        let ranking = &self.schema_config.ranking;
-        let mut analyzer = self.analyzers.sv.clone();
-        let tokens = namndsok_analysis::tokens(&mut analyzer, text);
-        if tokens.len() < 2 {
-            return tokens
-                .first()
-                .map(|t| self.fields_query(&[("title", ranking.title), ("body", ranking.body)], &t.text));
-        }
-        let first = tokens[0].position;
-        let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, weight) in [("title", ranking.title), ("body", ranking.body)] {
-            let field = self.fields.get(field);
-            let terms: Vec<(usize, Term)> =
-                tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
-            let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
-            per_field.push((Occur::Should, Box::new(Weighted::new(Box::new(phrase), weight))));
-        }
-        Some(Box::new(BooleanQuery::new(per_field)))
-    }
-
-    /// The main-field tokens of a text.
-    pub(crate) fn analyse(&self, text: &str) -> Vec<String> {
-        let mut analyzer = self.analyzers.sv.clone();
-        namndsok_analysis::token_texts(&mut analyzer, text)
-    }
-
-    /// The snippet generator of a search, highlighting every stem the query can match by —
-    /// words, their parts and synonyms — and those stems (see [`snippet_window`]; none for a
-    /// search by diarienummer or filters only).
-    fn snippet_generator(
-        &self,
-        searcher: &Searcher,
-        parsed: &ParsedQuery,
-    ) -> Result<(SnippetGenerator, Vec<String>), IndexError> {
-        let mut terms = std::collections::BTreeMap::new();
-        let mut add = |text: &str, weight: f32| {
-            for stem in self.analyse(text) {
-                terms.entry(stem).or_insert(weight);
-            }
-        };
-        let mut stack: Vec<&Clause> = parsed.required.iter().collect();
-        while let Some(clause) = stack.pop() {
-            match clause {
-                Clause::Word(word) => {
-                    add(word, 1.0);
-                    for stem in self.analyse(word) {
-                        for synonym in self.synonyms.expansions(&stem) {
-                            add(synonym, 0.5);
-                        }
-                    }
-                    if let Some(parts) = self.resources.lexicon.split_top(&word.to_lowercase()) {
-                        for part in parts {
-                            add(&part, 0.5);
-                        }
-                    }
-                }
-                Clause::Phrase(words) => add(&words.join(" "), 1.0),
-                Clause::Any(alternatives) => stack.extend(alternatives),
-            }
-        }
-        let _ = searcher;
-        let needles: Vec<String> = terms.keys().cloned().collect();
-        let mut generator =
-            SnippetGenerator::new(terms, self.analyzers.sv_highlight.clone(), self.fields.get("body"), SNIPPET_CHARS);
-        generator.set_max_num_chars(SNIPPET_CHARS);
-        Ok((generator, needles))
-    }
-
-    fn facets(&self, counts: FacetCounts) -> Facets {
-        let [kommun, kind, organ] = counts.strings;
-        let sorted = |map: std::collections::HashMap<String, u64>, label: &dyn Fn(&str) -> String| {
-            let mut values: Vec<FacetValue> =
-                map.into_iter().map(|(value, count)| FacetValue { label: label(&value), value, count }).collect();
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            values
-        };
-        let registry = self.registry;
-        let mut organ = sorted(organ, &|value| value.to_string());
-        organ.truncate(MAX_ORGAN_FACETS);
-        let mut year: Vec<FacetValue> = counts
-            .years
-            .into_iter()
-            .map(|(year, count)| FacetValue { value: year.to_string(), label: year.to_string(), count })
-            .collect();
-        year.sort_by(|a, b| b.value.cmp(&a.value));
-        Facets {
-            kommun: sorted(kommun, &|code| registry.by_code(code).map_or_else(|| code.to_string(), |o| o.name.clone())),
-            kind: sorted(kind, &|kind| {
-                namndsok_model::Kind::parse(kind).map_or(kind.to_string(), |k| k.label().to_string())
-            }),
-            organ,
-            year,
-        }
-    }
-}
-
-/// One query clause (a word, a quoted phrase, alternatives) as the ways it can match, and a
-/// weaker way that a strict search leaves out (a compound's modifier alone: `batteri` for
-/// `batterifabrik`).
-struct ClauseQuery {
-    ways: Vec<Box<dyn Query>>,
-    partial: Option<Box<dyn Query>>,
-}
-
-impl ClauseQuery {
-    /// All ways as one sum.
-    fn plain(self) -> Box<dyn Query> {
-        let ClauseQuery { mut ways, partial } = self;
-        ways.extend(partial);
-        if ways.len() == 1 {
-            return ways.pop().expect("one way");
-        }
-        Box::new(BooleanQuery::new(ways.into_iter().map(|way| (Occur::Should, way)).collect()))
-    }
-
-    /// As [`plain`](Self::plain), plus [`TIER`] where it matches, so that the score tells how
-    /// many clauses a document matches (each clause is scored once).
-    fn tiered(self) -> Box<dyn Query> {
-        Box::new(AddScore::new(self.plain(), TIER))
-    }
 }
 
 /// Counts the matches scoring at least a threshold (the top tier of a tiered query).
-struct ScoreAtLeast(Score);
+pub(crate) struct ScoreAtLeast(Score);
 
-struct ScoreAtLeastSegment {
+pub(crate) struct ScoreAtLeastSegment {
     threshold: Score,
     count: usize,
 }
@@ -1107,140 +541,8 @@ impl SegmentCollector for ScoreAtLeastSegment {
     }
 }
 
-fn to_hit(document: Document, score: Score, snippets: &SnippetGenerator, needles: &[String]) -> Hit {
-    let language = crate::language::detect(&document);
-    let body = document.body.as_deref().unwrap_or("");
-    let snippet_html = if needles.is_empty() {
-        // Nothing to highlight (a diarienummer, filters only): the text's beginning.
-        leading_text_html(body)
-    } else {
-        let window = snippet_window(body, needles);
-        let mut snippet = snippets.snippet(window);
-        if snippet.highlighted().is_empty() && window.len() < body.len() {
-            // The literal match was not a word the analysis highlights: the whole text.
-            snippet = snippets.snippet(body);
-        }
-        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-        if snippet.highlighted().is_empty() {
-            leading_text_html(body)
-        } else {
-            snippet.to_html()
-        }
-    };
-    Hit {
-        kind: document.kind.as_str(),
-        id: document.id,
-        kommun_kod: document.kommun_kod,
-        kommun: document.kommun,
-        organ: document.organ,
-        diarienummer: document.diarienummer,
-        title: document.title,
-        snippet: snippet_html,
-        date: document.date,
-        publish_from: document.publish_from,
-        publish_to: document.publish_to,
-        url: document.url,
-        score,
-        language,
-    }
-}
-
-/// The part of `body` worth analysing for a snippet: a snippet's length either side of the
-/// spot where most of `needles` (the highlighted stems) occur close together, found by plain
-/// case-insensitive substring search. Analysing a protokoll of several kilobytes through the
-/// Swedish pipeline (decompounding, stemming) for each of ten hits was a fixed cost of every
-/// search; the window gives the same snippet wherever the words are near each other. When no
-/// needle occurs literally (a synonym, a typo, a word typed without å/ä/ö), the whole body.
-fn snippet_window<'a>(body: &'a str, needles: &[String]) -> &'a str {
-    const REACH: usize = SNIPPET_CHARS;
-    if body.len() <= REACH * 2 || needles.is_empty() {
-        return body;
-    }
-    let lower = body.to_lowercase();
-    if lower.len() != body.len() {
-        return body;
-    }
-    // Every occurrence of every needle, as (position, needle).
-    let mut found: Vec<(usize, usize)> = Vec::new();
-    for (index, needle) in needles.iter().enumerate().filter(|(_, needle)| needle.chars().count() >= 3) {
-        found.extend(lower.match_indices(needle.as_str()).map(|(at, _)| (at, index)).take(64));
-    }
-    if found.is_empty() {
-        return body;
-    }
-    found.sort_unstable();
-    // The window of one snippet's length holding the most different needles (the earliest wins).
-    let (mut best, mut best_count) = (found[0].0, 0);
-    let mut seen = vec![0usize; needles.len()];
-    let (mut distinct, mut start) = (0, 0);
-    for end in 0..found.len() {
-        if seen[found[end].1] == 0 {
-            distinct += 1;
-        }
-        seen[found[end].1] += 1;
-        while found[end].0 - found[start].0 > SNIPPET_CHARS {
-            seen[found[start].1] -= 1;
-            if seen[found[start].1] == 0 {
-                distinct -= 1;
-            }
-            start += 1;
-        }
-        if distinct > best_count {
-            (best, best_count) = (found[start].0, distinct);
-        }
-    }
-    let mut from = best.saturating_sub(REACH);
-    while !body.is_char_boundary(from) {
-        from -= 1;
-    }
-    let mut to = (best + REACH).min(body.len());
-    while !body.is_char_boundary(to) {
-        to += 1;
-    }
-    // Start and end at word boundaries, so no word is cut into a different one.
-    if from > 0 {
-        from = body[from..best].find(char::is_whitespace).map_or(from, |space| from + space + 1);
-    }
-    if to < body.len() {
-        to = body[..to].rfind(char::is_whitespace).filter(|&space| space > from).unwrap_or(to);
-    }
-    &body[from..to]
-}
-
-/// The start of a text, cut at a word boundary, HTML-escaped.
-fn leading_text_html(text: &str) -> String {
-    let mut end = text.len().min(SNIPPET_CHARS);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    if end < text.len() {
-        end = text[..end].rfind(' ').unwrap_or(end);
-    }
-    let mut html = escape_html(&text[..end]);
-    if end < text.len() {
-        html.push_str(" …");
-    }
-    html
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
 /// Terms scored by BM25, each times its weight, summed: the shape block-max WAND prunes.
-fn term_sum(terms: Vec<(Term, Score)>) -> Option<Box<dyn Query>> {
+pub(crate) fn term_sum(terms: Vec<(Term, Score)>) -> Option<Box<dyn Query>> {
     let clauses: Vec<(Occur, Box<dyn Query>)> = terms
         .into_iter()
         .map(|(term, weight)| {
@@ -1252,7 +554,7 @@ fn term_sum(terms: Vec<(Term, Score)>) -> Option<Box<dyn Query>> {
 }
 
 /// The dates a request asks for, as a range over an index kept newest first.
-fn requested_dates(request: &SearchRequest) -> DateRange {
+pub(crate) fn requested_dates(request: &SearchRequest) -> DateRange {
     DateRange { from: request.from.map_or(0, yyyymmdd), to: request.to.map_or(u64::MAX, yyyymmdd) }
 }
 
@@ -1261,7 +563,7 @@ pub(crate) fn yyyymmdd(date: NaiveDate) -> u64 {
 }
 
 /// Approximate day number of a date, for recency only.
-fn days(date: NaiveDate) -> f32 {
+pub(crate) fn days(date: NaiveDate) -> f32 {
     date.year() as f32 * 365.25 + date.ordinal() as f32
 }
 
@@ -1273,28 +575,4 @@ pub(crate) fn freshness(yyyymmdd: u64, today: f32) -> f32 {
     let (year, month, day) = ((yyyymmdd / 10_000) as f32, ((yyyymmdd / 100) % 100) as f32, (yyyymmdd % 100) as f32);
     let date = year * 365.25 + (month - 1.0) * 30.4 + day;
     (1.0 - (today - date).max(0.0) / 3652.5).clamp(0.0, 1.0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_snippet_window_holds_the_words_close_together() {
-        let filler = "Sammanträdet öppnades och protokollet justerades utan anmärkning. ".repeat(40);
-        let body = format!(
-            "{filler}Detaljplanen nämns här. {filler}Kommunstyrelsen antar detaljplan för batterifabriken i Torslanda. {filler}"
-        );
-        let needles = vec!["detaljplan".to_string(), "batterifabrik".to_string()];
-        let window = snippet_window(&body, &needles);
-        assert!(window.len() < 600, "{}", window.len());
-        assert!(window.contains("antar detaljplan för batterifabriken"), "{window}");
-        // Starts and ends between words, never inside one.
-        assert!(body.contains(window));
-        let at = body.find(window).unwrap();
-        assert!(at == 0 || body[..at].ends_with(char::is_whitespace));
-        // No needle literally present, or a short body: all of it.
-        assert_eq!(snippet_window(&body, &["vätgas".to_string()]), body);
-        assert_eq!(snippet_window("kort text om detaljplan", &needles), "kort text om detaljplan");
-    }
 }
