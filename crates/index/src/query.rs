@@ -205,4 +205,56 @@ mod tests {
         assert_eq!(parsed.case_numbers[0].key(), "ks2023-412");
         assert_eq!(parsed.required, words(&["batterifabrik"]));
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        fn words(clauses: &[Clause]) -> Vec<String> {
+            let mut out = Vec::new();
+            for clause in clauses {
+                match clause {
+                    Clause::Word(word) => out.push(word.clone()),
+                    Clause::Phrase(words) => out.extend(words.iter().cloned()),
+                    Clause::Any(any) => out.extend(self::words(any)),
+                }
+            }
+            out
+        }
+
+        proptest! {
+            #[test]
+            fn anything_typed_parses_and_only_into_what_was_typed(query in "\\PC{0,60}") {
+                let parsed = parse(&query);
+                let typed = query.to_lowercase();
+                for word in words(&parsed.required).iter().chain(&words(&parsed.excluded)) {
+                    prop_assert!(!word.is_empty());
+                    prop_assert!(typed.contains(&word.to_lowercase()), "{:?} not in {:?}", word, query);
+                }
+            }
+
+            #[test]
+            fn plain_words_are_required_in_order(list in prop::collection::vec("[a-zåäö]{2,12}", 1..6)) {
+                prop_assume!(list.iter().all(|word| word != "or"));
+                let parsed = parse(&list.join(" "));
+                let expected: Vec<Clause> = list.iter().cloned().map(Clause::Word).collect();
+                prop_assert_eq!(parsed.required, expected);
+                prop_assert!(parsed.excluded.is_empty());
+            }
+
+            #[test]
+            fn a_minus_excludes_and_quotes_make_a_phrase(
+                kept in "[a-zåäö]{2,10}",
+                dropped in "[a-zåäö]{2,10}",
+                phrase in prop::collection::vec("[a-zåäö]{2,10}", 2..4),
+            ) {
+                prop_assume!(kept != "or" && dropped != "or" && phrase.iter().all(|w| w != "or"));
+                let parsed = parse(&format!("{kept} -{dropped} \"{}\"", phrase.join(" ")));
+                prop_assert_eq!(&parsed.required[0], &Clause::Word(kept));
+                prop_assert_eq!(&parsed.required[1], &Clause::Phrase(phrase));
+                prop_assert_eq!(parsed.excluded, vec![Clause::Word(dropped)]);
+            }
+        }
+    }
 }
