@@ -160,6 +160,7 @@ async fn every_page_answers() {
         ("confirm_form_api", "/confirm/abc123?api=1", StatusCode::OK),
         ("confirm_form_invalid", "/confirm/a-b", StatusCode::NOT_FOUND),
         ("unsubscribe_unknown", "/unsubscribe/abc123", StatusCode::NOT_FOUND),
+        ("status", "/status", StatusCode::OK),
     ];
     for (name, uri, expected) in get {
         let (status, html) = fetch(app, Method::GET, uri, None).await;
