@@ -14,7 +14,8 @@ pub fn watch_form(pairs: &[(String, String)]) -> Markup {
         form class="watch" method="post" action="/bevaka" {
             label for="bevaka-epost" { "Bevaka sökningen med e-post" }
             div class="watch-row" {
-                input id="bevaka-epost" name="epost" type="email" required autocomplete="email" placeholder="namn@exempel.se";
+                input id="bevaka-epost" name="epost" type="email" required autocomplete="email"
+                    placeholder="namn@exempel.se";
                 @for (key, value) in pairs {
                     @if FORM_PARAMETERS.contains(&key.as_str()) && !value.trim().is_empty() {
                         input type="hidden" name=(key) value=(value);

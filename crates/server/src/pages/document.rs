@@ -82,7 +82,9 @@ fn body(document: &Document, related: &[Hit], today: NaiveDate) -> Markup {
                             li {
                                 a href=(document_href(&hit.id)) { (hit.title) }
                                 " "
-                                span class="meta" { (Kind::parse(hit.kind).map_or("Handling", |k| k.label())) " · " (hit.date) }
+                                span class="meta" {
+                                    (Kind::parse(hit.kind).map_or("Handling", |k| k.label())) " · " (hit.date)
+                                }
                             }
                         }
                     }

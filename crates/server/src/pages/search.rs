@@ -110,7 +110,8 @@ fn search_form(state: &PageState, request: Option<&SearchRequest>) -> Markup {
         form class="search" method="get" action="/" role="search" {
             div class="field q" {
                 label for="q" { "Sökord" }
-                input id="q" name="q" type="search" value=(value("q")) placeholder="t.ex. batterifabrik, förskola eller KS 2023/412";
+                input id="q" name="q" type="search" value=(value("q"))
+                    placeholder="t.ex. batterifabrik, förskola eller KS 2023/412";
             }
             div class="field" {
                 label for="from" { "Från datum" }
@@ -174,7 +175,11 @@ fn results(state: &PageState, request: &SearchRequest, response: &SearchResponse
             ul class="active-filters" aria-label="Valda filter" {
                 @for (key, value) in active {
                     @let label = filter_label(key, value);
-                    li { a href=(state.toggle(key, value)) aria-label={ "Ta bort filtret " (label) } { (label) " " span aria-hidden="true" { "×" } } }
+                    li {
+                        a href=(state.toggle(key, value)) aria-label={ "Ta bort filtret " (label) } {
+                            (label) " " span aria-hidden="true" { "×" }
+                        }
+                    }
                 }
             }
         }
@@ -277,7 +282,9 @@ fn facets(state: &PageState, response: &SearchResponse) -> Markup {
         let active = state.has(key, &value.value);
         html! {
             li {
-                a href=(state.toggle(key, &value.value)) aria-current=[active.then_some("true")] class=[active.then_some("active")] {
+                a href=(state.toggle(key, &value.value))
+                    aria-current=[active.then_some("true")]
+                    class=[active.then_some("active")] {
                     (value.label) " " span class="count" { (value.count) }
                 }
             }
@@ -392,7 +399,8 @@ fn map(state: &PageState, kommuner: &[FacetValue]) -> Markup {
     html! {
         section class="map" aria-labelledby="karta-rubrik" {
             h2 id="karta-rubrik" { "Träffar per kommun" }
-            svg class="kommunkarta" viewBox=(view_box) role="group" aria-labelledby="karta-rubrik" xmlns="http://www.w3.org/2000/svg" {
+            svg class="kommunkarta" viewBox=(view_box) role="group" aria-labelledby="karta-rubrik"
+                xmlns="http://www.w3.org/2000/svg" {
                 @for shape in shapes {
                     @let count = counts.get(shape.code.as_str()).copied().unwrap_or(0);
                     @let label = format!("{}: {} träffar", shape.name, count);
@@ -411,7 +419,9 @@ fn map(state: &PageState, kommuner: &[FacetValue]) -> Markup {
                 summary { "Tabell: träffar per kommun och region" }
                 table {
                     caption { "Träffar per kommun och region" }
-                    thead { tr { th scope="col" { "Kommun/region" } th scope="col" { "Län" } th scope="col" { "Träffar" } } }
+                    thead { tr {
+                        th scope="col" { "Kommun/region" } th scope="col" { "Län" } th scope="col" { "Träffar" }
+                    } }
                     tbody {
                         @for value in kommuner {
                             tr {

@@ -33,7 +33,8 @@ pub fn status_page(rows: &[KommunFreshness], sources: Option<&[SourceReport]>, t
             } }
             tbody {
                 @for organisation in registry.all() {
-                    @let (documents, newest) = by_code.get(organisation.code.as_str()).map_or((0, None), |r| (r.documents, r.newest));
+                    @let row = by_code.get(organisation.code.as_str());
+                    @let (documents, newest) = row.map_or((0, None), |r| (r.documents, r.newest));
                     @let (status_class, status) = freshness(newest.map(|d| (today - d).num_days()));
                     tr {
                         td { a href={ "/?kommun=" (organisation.code) } { (organisation.name) } }
@@ -85,12 +86,14 @@ fn sources_table(reports: Option<&[SourceReport]>) -> Markup {
                         SourceStatus::Failing => ("stale", "Fungerar inte"),
                         SourceStatus::Stale => ("aging", "Inget nytt på länge"),
                     };
+                    @let kommun = report.kommun_kod.as_deref().and_then(|code| registry.by_code(code));
+                    @let success = report.last_success.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
                     tr {
                         td { (report.id) }
-                        td { (report.kommun_kod.as_deref().and_then(|code| registry.by_code(code)).map_or("–", |o| o.name.as_str())) }
+                        td { (kommun.map_or("–", |o| o.name.as_str())) }
                         td { (report.platform) }
                         td class=(class) { (label) }
-                        td { (report.last_success.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "aldrig".into())) }
+                        td { (success.as_deref().unwrap_or("aldrig")) }
                         td { (report.items_seen) }
                         td { (report.consecutive_failures) }
                         td { (report.last_error.as_deref().unwrap_or("")) }
