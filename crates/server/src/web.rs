@@ -6,50 +6,21 @@
 //! paging is links, the search form is a plain GET. When the server has alerts and an SMTP
 //! relay, a second form under the results ("Bevaka sökningen med e-post") POSTs the search to
 //! `/bevaka` ([`crate::alert_pages`]). Pages are sent with a strict Content-Security-Policy
-//! (see [`security_headers`]): no scripts, no inline styles, nothing loaded from elsewhere.
+//! (see [`security_headers`], re-exported from [`crate::pages::layout`] with the stylesheet):
+//! no scripts, no inline styles, nothing loaded from elsewhere.
 
-use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use namndsok_index::{SearchRequest, Sort};
 use namndsok_model::{Document, Registry};
 
 use crate::pages;
 use crate::pages::layout::html_response;
-pub use crate::pages::layout::{encode_path, STYLESHEET_PATH};
+pub use crate::pages::layout::{encode_path, security_headers, stylesheet, STYLESHEET_PATH};
 use crate::pages::search::PageState;
 use crate::search::query_pairs;
 use crate::AppState;
-
-/// The stylesheet, served at [`STYLESHEET_PATH`].
-const STYLESHEET: &str = include_str!("../assets/style.css");
-
-/// Strict headers for every response: no scripts at all, styles and images only from us.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    response
-}
-
-pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        STYLESHEET,
-    )
-        .into_response()
-}
 
 /// `GET /`: the search page.
 pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {

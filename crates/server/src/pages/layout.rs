@@ -1,16 +1,49 @@
 //! The frame every page shares: head (charset, viewport, title, stylesheet), the skip link,
-//! header, `<main id="innehall">` and footer; plus the HTML response and URL helpers.
+//! header, `<main id="innehall">` and footer; the stylesheet and the security headers; the
+//! HTML response and URL helpers.
 //!
-//! Pages are sent with a strict Content-Security-Policy ([`crate::web::security_headers`]): no
-//! scripts, no inline styles, nothing loaded from elsewhere. The templates must keep to that:
-//! no `style` attributes, no `<script>`, no external URLs.
+//! Every response carries a strict Content-Security-Policy ([`security_headers`]): no scripts,
+//! no inline styles, nothing loaded from elsewhere. The templates must keep to that: no
+//! `style` attributes, no `<script>`, no external URLs.
 
-use axum::http::{header, StatusCode};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 
 /// Where the stylesheet is served, under a versioned name so it can be cached forever.
 pub const STYLESHEET_PATH: &str = "/assets/style-2.css";
+
+/// The stylesheet, served at [`STYLESHEET_PATH`].
+const STYLESHEET: &str = include_str!("../../assets/style.css");
+
+/// Strict headers for every response: no scripts at all, styles and images only from us.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// `GET` [`STYLESHEET_PATH`]: the stylesheet, cacheable forever (a change gets a new path).
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
 
 /// A whole page: `title` goes into `<title>` as is (pages add " – Nämndsök"), `head` after the
 /// stylesheet link, `body` inside `<main>`.

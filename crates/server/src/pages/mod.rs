@@ -8,8 +8,8 @@
 //! codes are [`crate::web`] and [`crate::alert_pages`], which both depend on this module and
 //! not on each other's internals.
 //!
-//! - [`layout`]: the page frame (head, header, footer), the stylesheet path, URL helpers and
-//!   the HTML response with its cache header.
+//! - [`layout`]: the page frame (head, header, footer), the stylesheet, the security headers
+//!   (Content-Security-Policy), URL helpers and the HTML response with its cache header.
 //! - [`search`]: `/`, the search form, filters, results, paging and the kommun map.
 //! - [`document`]: `/d/{id}`, one document and the other documents of its case.
 //! - [`status`]: `/status`, data freshness and harvest health.
