@@ -220,3 +220,21 @@ async fn every_page_answers() {
     assert_eq!(status, StatusCode::OK);
     dump("status_empty", status, &html);
 }
+
+#[tokio::test]
+async fn pages_are_html_revalidated_and_under_the_strict_policy() {
+    let pages = pages();
+    for uri in ["/?q=batterifabrik", "/d/a1", "/d/finns-inte", "/confirm/abc123"] {
+        let response = pages.app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let headers = response.headers();
+        assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8", "{uri}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache", "{uri}");
+        let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(policy.starts_with("default-src 'none'; style-src 'self';"), "{uri}: {policy}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+    }
+    let response = pages.app.clone().oneshot(Request::get("/assets/style-2.css").body(Body::empty()).unwrap()).await;
+    let response = response.unwrap();
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+}
