@@ -19,18 +19,18 @@ use chrono::Utc;
 use namndsok_alerts::{AlertError, NewSearch, SearchUpdate};
 
 use crate::alerts::{AlertsService, AWAITING_CONFIRMATION, MAX_SEARCHES_PER_ACCOUNT};
+use crate::pages;
 pub use crate::pages::alerts::FORM_PARAMETERS;
 use crate::pages::layout::html_response;
-use crate::pages::{alerts as pages, errors};
 use crate::AppState;
 
 fn unavailable_page() -> Response {
-    html_response(StatusCode::SERVICE_UNAVAILABLE, pages::unavailable())
+    html_response(StatusCode::SERVICE_UNAVAILABLE, pages::alerts::unavailable())
 }
 
 fn error_page(error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "alert page failed");
-    html_response(StatusCode::INTERNAL_SERVER_ERROR, errors::alert_internal_error())
+    html_response(StatusCode::INTERNAL_SERVER_ERROR, pages::errors::alert_internal_error())
 }
 
 /// Whether the form can be offered: alerts are on and e-mail can be sent.
@@ -60,7 +60,7 @@ pub async fn watch(State(state): State<AppState>, headers: HeaderMap, body: Byte
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.trim().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return html_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, pages::not_a_form());
+        return html_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, pages::alerts::not_a_form());
     }
     let pairs: Vec<(String, String)> =
         form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
@@ -74,14 +74,19 @@ pub async fn watch(State(state): State<AppState>, headers: HeaderMap, body: Byte
     match result {
         Ok(Ok(label)) => html_response(
             StatusCode::OK,
-            pages::confirmation_sent(&shown_email, &label, namndsok_alerts::store::CONFIRMATION_VALID_HOURS, &back),
+            pages::alerts::confirmation_sent(
+                &shown_email,
+                &label,
+                namndsok_alerts::store::CONFIRMATION_VALID_HOURS,
+                &back,
+            ),
         ),
-        Ok(Err(FormError::Email)) => html_response(StatusCode::BAD_REQUEST, pages::invalid_email(&back)),
+        Ok(Err(FormError::Email)) => html_response(StatusCode::BAD_REQUEST, pages::alerts::invalid_email(&back)),
         Ok(Err(FormError::Query(message))) => {
-            html_response(StatusCode::BAD_REQUEST, pages::invalid_query(&message, &back))
+            html_response(StatusCode::BAD_REQUEST, pages::alerts::invalid_query(&message, &back))
         }
         Ok(Err(FormError::TooMany)) => {
-            html_response(StatusCode::CONFLICT, pages::too_many(MAX_SEARCHES_PER_ACCOUNT, &back))
+            html_response(StatusCode::CONFLICT, pages::alerts::too_many(MAX_SEARCHES_PER_ACCOUNT, &back))
         }
         Ok(Err(FormError::Internal(error))) => error_page(error),
         Err(error) => error_page(error),
@@ -150,7 +155,7 @@ fn wants_api_token(raw: Option<&str>) -> bool {
 }
 
 fn invalid_link_page() -> Response {
-    html_response(StatusCode::NOT_FOUND, pages::invalid_link())
+    html_response(StatusCode::NOT_FOUND, pages::alerts::invalid_link())
 }
 
 /// `GET /confirm/{token}`: a button that confirms (the link itself changes nothing).
@@ -159,7 +164,7 @@ pub async fn confirm_form(Path(token): Path<String>, RawQuery(raw): RawQuery) ->
         return invalid_link_page();
     }
     let action = format!("/confirm/{token}{}", if wants_api_token(raw.as_deref()) { "?api=1" } else { "" });
-    html_response(StatusCode::OK, pages::confirm_form(&action))
+    html_response(StatusCode::OK, pages::alerts::confirm_form(&action))
 }
 
 /// `POST /confirm/{token}`.
@@ -198,7 +203,7 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>, R
         Ok(Err(error)) => return error_page(error),
         Err(error) => return error_page(error),
     };
-    html_response(StatusCode::OK, pages::confirmed(started, token.as_deref()))
+    html_response(StatusCode::OK, pages::alerts::confirmed(started, token.as_deref()))
 }
 
 /// `GET` and `POST /unsubscribe/{token}`.
@@ -219,8 +224,8 @@ pub async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String
     })
     .await;
     match result {
-        Ok(Ok(Some(label))) => html_response(StatusCode::OK, pages::unsubscribed(&label)),
-        Ok(Ok(None)) => html_response(StatusCode::NOT_FOUND, pages::unsubscribe_unknown()),
+        Ok(Ok(Some(label))) => html_response(StatusCode::OK, pages::alerts::unsubscribed(&label)),
+        Ok(Ok(None)) => html_response(StatusCode::NOT_FOUND, pages::alerts::unsubscribe_unknown()),
         Ok(Err(error)) => error_page(error),
         Err(error) => error_page(error),
     }
