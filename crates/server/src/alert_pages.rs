@@ -17,30 +17,20 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use namndsok_alerts::{AlertError, NewSearch, SearchUpdate};
-use namndsok_index::search::escape_html;
 
 use crate::alerts::{AlertsService, AWAITING_CONFIRMATION, MAX_SEARCHES_PER_ACCOUNT};
-use crate::web::{html_response, page};
+use crate::pages;
+pub use crate::pages::alerts::FORM_PARAMETERS;
+use crate::pages::layout::html_response;
 use crate::AppState;
 
-/// The search parameters the form carries over into the saved search.
-pub const FORM_PARAMETERS: &[&str] = &["q", "kommun", "lan", "kind", "organ", "from", "to"];
-
-fn message_page(status: StatusCode, title: &str, body: &str) -> Response {
-    html_response(status, page(&format!("{title} – Nämndsök"), "", &format!("<h1>{}</h1>\n{body}", escape_html(title))))
-}
-
 fn unavailable_page() -> Response {
-    message_page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Bevakning finns inte här",
-        "<p>Den här servern skickar inga e-postbevakningar. Du kan fortfarande följa sökningar med Atom-flödet under sökresultatet.</p>\n<p><a href=\"/\">Till sökningen</a></p>\n",
-    )
+    html_response(StatusCode::SERVICE_UNAVAILABLE, pages::alerts::unavailable())
 }
 
 fn error_page(error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "alert page failed");
-    message_page(StatusCode::INTERNAL_SERVER_ERROR, "Något gick fel", "<p>Försök igen om en stund.</p>\n")
+    html_response(StatusCode::INTERNAL_SERVER_ERROR, pages::errors::alert_internal_error())
 }
 
 /// Whether the form can be offered: alerts are on and e-mail can be sent.
@@ -60,23 +50,6 @@ pub fn saved_query(pairs: &[(String, String)]) -> String {
         .finish()
 }
 
-/// The form under a search's results.
-pub fn watch_form(pairs: &[(String, String)]) -> String {
-    let mut hidden = String::new();
-    for (key, value) in pairs {
-        if FORM_PARAMETERS.contains(&key.as_str()) && !value.trim().is_empty() {
-            hidden.push_str(&format!(
-                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-                escape_html(key),
-                escape_html(value)
-            ));
-        }
-    }
-    format!(
-        "<form class=\"watch\" method=\"post\" action=\"/bevaka\">\n<label for=\"bevaka-epost\">Bevaka sökningen med e-post</label>\n<div class=\"watch-row\"><input id=\"bevaka-epost\" name=\"epost\" type=\"email\" required autocomplete=\"email\" placeholder=\"namn@exempel.se\">{hidden}<button type=\"submit\">Bevaka</button></div>\n<p class=\"note\">Du får ett mejl när nya handlingar matchar sökningen. Först skickar vi ett bekräftelsemejl.</p>\n</form>\n"
-    )
-}
-
 /// `POST /bevaka`.
 pub async fn watch(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(service) = state.alerts.clone().filter(|alerts| alerts.email_enabled()) else {
@@ -87,11 +60,7 @@ pub async fn watch(State(state): State<AppState>, headers: HeaderMap, body: Byte
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.trim().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return message_page(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Formuläret kunde inte läsas",
-            "<p>Skicka formuläret från söksidan.</p>\n<p><a href=\"/\">Till sökningen</a></p>\n",
-        );
+        return html_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, pages::alerts::not_a_form());
     }
     let pairs: Vec<(String, String)> =
         form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
@@ -102,36 +71,23 @@ pub async fn watch(State(state): State<AppState>, headers: HeaderMap, body: Byte
     let index = state.index.clone();
     let shown_email = email.clone();
     let result = tokio::task::spawn_blocking(move || save_from_form(&service, &index, &email, &query)).await;
-    let back_link = format!("<p><a href=\"{}\">Tillbaka till sökningen</a></p>\n", escape_html(&back));
     match result {
-        Ok(Ok(label)) => message_page(
+        Ok(Ok(label)) => html_response(
             StatusCode::OK,
-            "Bekräfta din bevakning",
-            &format!(
-                "<p role=\"status\">Vi har skickat ett bekräftelsemejl till <strong>{email}</strong>. Klicka på länken i mejlet för att starta bevakningen av <q>{label}</q>.</p>\n<p class=\"note\">Länken gäller i {hours} timmar. Kommer inget mejl? Titta i skräpposten, eller kontrollera adressen och försök igen.</p>\n{back_link}",
-                email = escape_html(&shown_email),
-                label = escape_html(&label),
-                hours = namndsok_alerts::store::CONFIRMATION_VALID_HOURS,
+            pages::alerts::confirmation_sent(
+                &shown_email,
+                &label,
+                namndsok_alerts::store::CONFIRMATION_VALID_HOURS,
+                &back,
             ),
         ),
-        Ok(Err(FormError::Email)) => message_page(
-            StatusCode::BAD_REQUEST,
-            "Ogiltig e-postadress",
-            &format!("<p>Skriv en e-postadress som <em>namn@exempel.se</em>.</p>\n{back_link}"),
-        ),
-        Ok(Err(FormError::Query(message))) => message_page(
-            StatusCode::BAD_REQUEST,
-            "Sökningen kan inte bevakas",
-            &format!(
-                "<p>En bevakning behöver sökord eller filter (kommun, län, typ eller nämnd).</p>\n<p class=\"note\">{}</p>\n{back_link}",
-                escape_html(&message)
-            ),
-        ),
-        Ok(Err(FormError::TooMany)) => message_page(
-            StatusCode::CONFLICT,
-            "För många bevakningar",
-            &format!("<p>Adressen har redan {MAX_SEARCHES_PER_ACCOUNT} bevakningar, det högsta antalet.</p>\n{back_link}"),
-        ),
+        Ok(Err(FormError::Email)) => html_response(StatusCode::BAD_REQUEST, pages::alerts::invalid_email(&back)),
+        Ok(Err(FormError::Query(message))) => {
+            html_response(StatusCode::BAD_REQUEST, pages::alerts::invalid_query(&message, &back))
+        }
+        Ok(Err(FormError::TooMany)) => {
+            html_response(StatusCode::CONFLICT, pages::alerts::too_many(MAX_SEARCHES_PER_ACCOUNT, &back))
+        }
         Ok(Err(FormError::Internal(error))) => error_page(error),
         Err(error) => error_page(error),
     }
@@ -201,11 +157,7 @@ fn wants_api_token(raw: Option<&str>) -> bool {
 }
 
 fn invalid_link_page() -> Response {
-    message_page(
-        StatusCode::NOT_FOUND,
-        "Länken är ogiltig",
-        "<p>Länken är ogiltig, redan använd eller har gått ut. Be om en ny genom att bevaka sökningen igen.</p>\n<p><a href=\"/\">Till sökningen</a></p>\n",
-    )
+    html_response(StatusCode::NOT_FOUND, pages::alerts::invalid_link())
 }
 
 /// `GET /confirm/{token}`: a button that confirms (the link itself changes nothing).
@@ -214,14 +166,7 @@ pub async fn confirm_form(Path(token): Path<String>, RawQuery(raw): RawQuery) ->
         return invalid_link_page();
     }
     let action = format!("/confirm/{token}{}", if wants_api_token(raw.as_deref()) { "?api=1" } else { "" });
-    message_page(
-        StatusCode::OK,
-        "Bekräfta e-postadressen",
-        &format!(
-            "<p>Bekräfta att adressen är din, så startar dina bevakningar.</p>\n<form class=\"confirm\" method=\"post\" action=\"{}\"><button type=\"submit\">Bekräfta</button></form>\n",
-            escape_html(&action)
-        ),
-    )
+    html_response(StatusCode::OK, pages::alerts::confirm_form(&action))
 }
 
 /// `POST /confirm/{token}`.
@@ -260,22 +205,7 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>, R
         Ok(Err(error)) => return error_page(error),
         Err(error) => return error_page(error),
     };
-    let mut body = String::from("<p role=\"status\">Tack! E-postadressen är bekräftad.</p>\n");
-    match started {
-        0 => {}
-        1 => body.push_str("<p>Bevakningen är startad: du får ett mejl när nya handlingar matchar sökningen.</p>\n"),
-        n => {
-            body.push_str(&format!("<p>{n} bevakningar är startade: du får ett mejl när nya handlingar matchar.</p>\n"))
-        }
-    }
-    if let Some(token) = token {
-        body.push_str(&format!(
-            "<h2>Din API-nyckel</h2>\n<p><code class=\"token\">{}</code></p>\n<p>Spara nyckeln nu: den visas bara den här gången, och en tidigare nyckel för adressen slutar gälla. Skicka den som <code>Authorization: Bearer &lt;nyckel&gt;</code> till <code>/api/v1/saved-searches</code>.</p>\n",
-            escape_html(&token)
-        ));
-    }
-    body.push_str("<p><a href=\"/\">Till sökningen</a></p>\n");
-    message_page(StatusCode::OK, "Adressen är bekräftad", &body)
+    html_response(StatusCode::OK, pages::alerts::confirmed(started, token.as_deref()))
 }
 
 /// `GET` and `POST /unsubscribe/{token}`.
@@ -296,19 +226,8 @@ pub async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String
     })
     .await;
     match result {
-        Ok(Ok(Some(label))) => message_page(
-            StatusCode::OK,
-            "Bevakningen är avslutad",
-            &format!(
-                "<p role=\"status\">Du får inga fler mejl om <q>{}</q>.</p>\n<p><a href=\"/\">Till sökningen</a></p>\n",
-                escape_html(&label)
-            ),
-        ),
-        Ok(Ok(None)) => message_page(
-            StatusCode::NOT_FOUND,
-            "Länken är ogiltig",
-            "<p>Vi hittar ingen bevakning för länken. Den kan redan vara borttagen.</p>\n<p><a href=\"/\">Till sökningen</a></p>\n",
-        ),
+        Ok(Ok(Some(label))) => html_response(StatusCode::OK, pages::alerts::unsubscribed(&label)),
+        Ok(Ok(None)) => html_response(StatusCode::NOT_FOUND, pages::alerts::unsubscribe_unknown()),
         Ok(Err(error)) => error_page(error),
         Err(error) => error_page(error),
     }
