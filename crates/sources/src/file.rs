@@ -3,9 +3,11 @@
 //! is rejected with its line number and the rest are read. Personnummer are redacted here too.
 
 use namndsok_model::{Document, Registry};
+use serde::Deserialize;
 
+use crate::adapter::{PassContext, PlatformParams, Problem, Reply, Request, SourceAdapter, Step};
 use crate::text::redact_personnummer;
-use crate::{ParseOutcome, SourceContext};
+use crate::{ParseOutcome, SourceContext, SourceError};
 
 /// Parses the file's text. When the source has a kommun (`context.kommun_kod` not empty), lines
 /// of another kommun are rejected. Blank lines are skipped; there is no paging.
@@ -31,7 +33,7 @@ pub fn parse_ndjson(context: &SourceContext, text: &str) -> ParseOutcome {
                 for warning in parsed.warnings {
                     tracing::debug!(source = %context.source_id, line = line_number, %warning, "document warning");
                 }
-                outcome.documents.push(redact(document));
+                outcome.push(document.id.clone(), redact(document));
             }
             Err(error) => {
                 let item_id = serde_json::from_str::<serde_json::Value>(line)
@@ -52,15 +54,58 @@ fn redact(mut document: Document) -> Document {
     document
 }
 
+/// A file source's params.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileParams {
+    /// The NDJSON file, relative to the working directory or absolute.
+    pub path: String,
+}
+
+impl PlatformParams for FileParams {
+    /// A local file belongs to no web site; its lines name their own kommun.
+    const REMOTE: bool = false;
+
+    fn check(&self) -> Vec<Problem> {
+        if self.path.is_empty() {
+            return vec![("path", "is \"\", expected a file path".into())];
+        }
+        Vec::new()
+    }
+
+    fn adapter(&self, pass: PassContext) -> Box<dyn SourceAdapter> {
+        Box::new(FileSource { path: self.path.clone(), pass })
+    }
+}
+
+/// A pass over a local NDJSON file: one read, no paging.
+pub struct FileSource {
+    path: String,
+    pass: PassContext,
+}
+
+impl SourceAdapter for FileSource {
+    fn first_request(&mut self) -> Request {
+        Request::read_file(&self.path)
+    }
+
+    fn step(&mut self, reply: Reply) -> Result<Step, SourceError> {
+        Ok(Step::page(parse_ndjson(&self.pass.source, reply.text()), None))
+    }
+
+    fn rejected_ids_are_item_ids(&self) -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Platform;
 
     const LINES: &str = include_str!("../tests/fixtures/file-documents.jsonl");
 
     fn context(kommun: &str) -> SourceContext {
-        SourceContext::new("local", kommun, Platform::File, "")
+        SourceContext::new("local", kommun, "file", "")
     }
 
     #[test]

@@ -44,17 +44,21 @@
 //! URL (always configurable, so a test server can stand in for the real site), validated strictly
 //! so that a typo is an error at start-up rather than a silently empty source.
 
+pub mod adapter;
 pub mod catalogue;
 pub mod ciceron;
 mod draft;
 pub mod file;
 pub mod meetingsplus;
 pub mod netpublicator;
+pub mod platform;
 pub mod sitevision;
 pub mod text;
 pub mod wordpress;
 
-pub use catalogue::{Catalogue, CatalogueError, Platform, PlatformSettings, Source};
+pub use adapter::{PassContext, PlatformParams, Reply, Request, SourceAdapter, Step};
+pub use catalogue::{Catalogue, CatalogueError, SourceConfig};
+pub use platform::{Platform, SourceParams};
 
 use serde_json::Value;
 
@@ -65,7 +69,9 @@ pub struct SourceContext {
     pub source_id: String,
     /// The kommunkod (or länskod) every document of this source belongs to.
     pub kommun_kod: String,
-    pub platform: Platform,
+    /// The platform's name ([`Platform::as_str`]): part of every document id, and the
+    /// documents' `source` field.
+    pub platform: &'static str,
     /// The base URL the payload was fetched from, without a trailing slash; links in the
     /// documents are built from it.
     pub base_url: String,
@@ -75,7 +81,7 @@ impl SourceContext {
     pub fn new(
         source_id: impl Into<String>,
         kommun_kod: impl Into<String>,
-        platform: Platform,
+        platform: &'static str,
         base_url: impl Into<String>,
     ) -> SourceContext {
         SourceContext {
@@ -92,6 +98,9 @@ impl SourceContext {
 pub struct ParseOutcome {
     /// Valid, redacted documents.
     pub documents: Vec<namndsok_model::Document>,
+    /// The platform's raw id of each document, in the same order: what detail calls are made
+    /// with ([`SourceAdapter::detail_request`]).
+    pub item_ids: Vec<String>,
     /// Items of a well-formed payload that could not become documents, with the reason.
     pub rejected: Vec<RejectedItem>,
     /// Where the next call starts, when there is more: the page number for Meetings Plus and
@@ -108,6 +117,12 @@ pub struct RejectedItem {
 }
 
 impl ParseOutcome {
+    pub(crate) fn push(&mut self, item_id: String, document: namndsok_model::Document) {
+        self.item_ids.push(item_id);
+        self.documents.push(document);
+        debug_assert_eq!(self.item_ids.len(), self.documents.len());
+    }
+
     pub(crate) fn reject(&mut self, item_id: Option<String>, reason: impl Into<String>) {
         let reason = reason.into();
         tracing::debug!(item_id = item_id.as_deref().unwrap_or("?"), %reason, "item rejected");
@@ -267,7 +282,7 @@ mod tests {
 
     #[test]
     fn context_trims_the_trailing_slash() {
-        let context = SourceContext::new("x", "2260", Platform::MeetingsPlus, "https://moten.ange.se/");
+        let context = SourceContext::new("x", "2260", "meetingsplus", "https://moten.ange.se/");
         assert_eq!(context.base_url, "https://moten.ange.se");
     }
 }

@@ -16,10 +16,11 @@
 
 use std::collections::HashMap;
 
-use namndsok_model::Kind;
+use namndsok_model::{Document, Kind};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::adapter::{PassContext, PlatformParams, Reply, Request, SourceAdapter, Step};
 use crate::draft::Draft;
 use crate::text::{self, clean_line};
 use crate::{describe, parse_json, raw_item_id, scalar_text, ParseOutcome, SourceContext, SourceError};
@@ -236,13 +237,71 @@ fn is_guid(text: &str) -> bool {
     text.len() == 36 && text.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
+/// A Meetings Plus source's params: none beyond the base URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingsPlusParams {}
+
+impl PlatformParams for MeetingsPlusParams {
+    fn adapter(&self, pass: PassContext) -> Box<dyn SourceAdapter> {
+        Box::new(MeetingsPlusSource { pass, types: None, page: None })
+    }
+}
+
+/// A pass over a Meetings Plus anslagstavla: the announcement types (optional: without them a
+/// type given as an id goes unnamed), then the published list page by page; the harvester asks
+/// for the detail (with the description and the diarienummer in it) of every changed item.
+pub struct MeetingsPlusSource {
+    pass: PassContext,
+    types: Option<AnnouncementTypes>,
+    /// The list page asked for last; `None` while the types are asked for.
+    page: Option<u32>,
+}
+
+impl MeetingsPlusSource {
+    fn list_request(&self, page: u32) -> Request {
+        Request::get(list_url(&self.pass.source.base_url, page, self.pass.page_size)).listing_page()
+    }
+}
+
+impl SourceAdapter for MeetingsPlusSource {
+    fn first_request(&mut self) -> Request {
+        Request::get(types_url(&self.pass.source.base_url)).optional()
+    }
+
+    fn step(&mut self, reply: Reply) -> Result<Step, SourceError> {
+        let Some(page) = self.page else {
+            if let Reply::Failed(reason) = &reply {
+                tracing::debug!(source = %self.pass.source.source_id, error = %reason, "no announcement types");
+            }
+            self.types = parse_announcement_types(reply.text()).ok();
+            self.page = Some(1);
+            return Ok(Step::then(self.list_request(1)));
+        };
+        let outcome = parse_list(&self.pass.source, reply.text(), page, self.pass.page_size, self.types.as_ref())?;
+        let next = outcome.next_page.map(|next| {
+            self.page = Some(next);
+            self.list_request(next)
+        });
+        Ok(Step::page(outcome, next))
+    }
+
+    fn detail_request(&self, item_id: &str) -> Option<Request> {
+        Some(Request::get(detail_url(&self.pass.source.base_url, item_id)))
+    }
+
+    fn parse_detail(&self, payload: &str) -> Option<Document> {
+        let outcome = parse_detail(&self.pass.source, payload, self.types.as_ref()).ok()?;
+        outcome.documents.into_iter().next()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::ErrorCheck;
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::Platform;
 
     const ANGE: &str = include_str!("../tests/fixtures/meetingsplus-ange-announcements-published.json");
     const DETAIL: &str = include_str!("../tests/fixtures/meetingsplus-announcement-detail.json");
@@ -252,7 +311,7 @@ mod tests {
     const ERROR_PAGE: &str = include_str!("../tests/fixtures/error-page.html");
 
     fn context() -> SourceContext {
-        SourceContext::new("ange-meetingsplus", "2260", Platform::MeetingsPlus, "https://moten.ange.se")
+        SourceContext::new("ange-meetingsplus", "2260", "meetingsplus", "https://moten.ange.se")
     }
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
