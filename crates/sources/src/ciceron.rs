@@ -435,6 +435,7 @@ impl SourceAdapter for CiceronSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adapter::{run_to_end, Method};
     use crate::ErrorCheck;
 
     const TEST: &str = include_str!("../tests/fixtures/ciceron-test.json");
@@ -576,5 +577,49 @@ mod tests {
             }]
         );
         assert!(parse_object_details(r#"{"jsonrpc":"2.0","result":{"items":[]},"id":4}"#).is_err());
+    }
+
+    #[test]
+    fn the_adapter_opens_a_session_searches_and_reads_items() {
+        let pass = PassContext { source: context(), page_size: 100, today: seen_on() };
+        let params = CiceronParams { doctype: 2, search_id: "namndsok".into(), kind: Kind::Anslag };
+        let mut adapter = params.adapter(pass);
+        let (outcome, requests) = run_to_end(adapter.as_mut(), |request| {
+            let Method::PostJson(body) = &request.method else { panic!("{request:?}") };
+            let body: Value = serde_json::from_str(body).unwrap();
+            match body["method"].as_str().unwrap().rsplit([':', '.']).next().unwrap() {
+                "Test" => Reply::body(TEST),
+                "Search" => Reply::body(SEARCH),
+                "ReadItems" => Reply::body(ITEMS),
+                other => panic!("{other}"),
+            }
+        })
+        .unwrap();
+        assert_eq!(requests.len(), 3);
+        assert!(requests.iter().all(|r| r.target == "https://anslagstavlan.engelholm.se/json"));
+        let bodies: Vec<Value> = requests
+            .iter()
+            .map(|r| match &r.method {
+                Method::PostJson(body) => serde_json::from_str(body).unwrap(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(bodies.iter().map(|b| b["id"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 3]);
+        assert!(bodies[0].get("session_id").is_none());
+        for body in &bodies[1..] {
+            assert_eq!(body["session_id"], "AB22227AC78CFD63A7C97A6CCB48C4E1B1FD612441");
+        }
+        assert!(!requests[1].listing_page && requests[2].listing_page);
+        assert_eq!(outcome.documents.len() + outcome.rejected.len(), 5);
+        assert_eq!(outcome.documents.len(), outcome.item_ids.len());
+    }
+
+    #[test]
+    fn the_adapter_fails_on_a_remote_error() {
+        let pass = PassContext { source: context(), page_size: 100, today: seen_on() };
+        let params = CiceronParams { doctype: 2, search_id: "namndsok".into(), kind: Kind::Anslag };
+        let mut adapter = params.adapter(pass);
+        let result = run_to_end(adapter.as_mut(), |_| Reply::body(ERROR));
+        assert!(matches!(result, Err(SourceError::Remote { .. })), "{result:?}");
     }
 }

@@ -298,6 +298,7 @@ impl SourceAdapter for MeetingsPlusSource {
 
 #[cfg(test)]
 mod tests {
+    use crate::adapter::run_to_end;
     use crate::ErrorCheck;
     use chrono::NaiveDate;
 
@@ -456,5 +457,54 @@ mod tests {
             assert!(check(&error), "{error}");
         }
         assert!(parse_detail(&context(), "[]", None).is_err());
+    }
+
+    #[test]
+    fn the_adapter_asks_for_types_then_pages_and_names_details_by_raw_id() {
+        let pass = PassContext { source: context(), page_size: 5, today: date(2024, 3, 1).unwrap() };
+        let mut adapter = MeetingsPlusParams {}.adapter(pass);
+        // The types are optional: a failure names no type but does not stop the pass.
+        let (outcome, requests) = run_to_end(adapter.as_mut(), |request| {
+            if request.target.contains("announcement-types") {
+                Reply::Failed("HTTP 404".into())
+            } else {
+                Reply::body(ANGE)
+            }
+        })
+        .unwrap();
+        let targets: Vec<&str> = requests.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                types_url("https://moten.ange.se"),
+                list_url("https://moten.ange.se", 1, 5),
+                list_url("https://moten.ange.se", 2, 5)
+            ]
+        );
+        assert!(requests[0].optional && !requests[0].listing_page);
+        assert!(requests[1..].iter().all(|r| r.listing_page && !r.optional));
+        assert_eq!(outcome.documents.len(), 14);
+        assert_eq!(outcome.item_ids.len(), 14);
+        assert_eq!(outcome.item_ids[0], "4825b254-0228-4723-8e7c-33ae0d644cc7");
+        assert_eq!(outcome.documents[0].id, format!("2260-meetingsplus-{}", outcome.item_ids[0]));
+        let detail = adapter.detail_request(&outcome.item_ids[0]).unwrap();
+        assert_eq!(detail.target, detail_url("https://moten.ange.se", "4825b254-0228-4723-8e7c-33ae0d644cc7"));
+        let detailed = adapter.parse_detail(DETAIL).unwrap();
+        assert_eq!(detailed.diarienummer.as_deref(), Some("BoM 2026-000840"));
+        assert!(adapter.parse_detail("<html>").is_none());
+    }
+
+    #[test]
+    fn the_adapter_fails_on_a_list_that_is_not_one() {
+        let pass = PassContext { source: context(), page_size: 100, today: date(2024, 3, 1).unwrap() };
+        let mut adapter = MeetingsPlusParams {}.adapter(pass);
+        let result = run_to_end(adapter.as_mut(), |request| {
+            if request.target.contains("announcement-types") {
+                Reply::body(TYPES_ARRAY)
+            } else {
+                Reply::body(ERROR_PAGE)
+            }
+        });
+        assert!(matches!(result, Err(SourceError::HtmlInsteadOfJson { .. })), "{result:?}");
     }
 }
