@@ -1,13 +1,17 @@
 //! The harvester: every source in the catalogue, fetched politely and incrementally into the
 //! index, with faults contained to the source that has them.
 //!
+//! # What it does
+//!
 //! One pass ([`Harvester::run_once`]) visits every source, several at a time but never more than
-//! one request at a time per host ([`fetch`]). For each source the platform's listing is fetched
-//! page by page and parsed by `namndsok-sources`; each item is compared with what the last pass
-//! saw ([`state`]): unchanged items are not rewritten, new and changed ones are upserted in one
-//! commit per source — searchable seconds after their harvest — and items that vanished from a
-//! complete listing before their anslag period ended are taken down (deleted from the index, so
-//! they leave search and feeds). An item that vanishes after `publish_to` simply expired.
+//! one request at a time per host ([`fetch`]). For each source, one generic loop (`walk`) drives
+//! the source's adapter from `namndsok-sources`: it sends the requests the adapter names, hands
+//! back the replies, and collects what the adapter parsed. Each item is compared with what the
+//! last pass saw ([`state`]): unchanged items are not rewritten, new and changed ones are
+//! upserted in one commit per source — searchable seconds after their harvest — and items that
+//! vanished from a complete listing before their anslag period ended are taken down (deleted
+//! from the index, so they leave search and feeds). An item that vanishes after `publish_to`
+//! simply expired.
 //!
 //! A source that fails — HTTP errors, timeouts, HTML instead of JSON, truncated or oversized
 //! payloads, a listing that is suddenly empty — is recorded (last error, consecutive failures)
@@ -15,6 +19,23 @@
 //! dead-letter file with their reason while the rest of the page is indexed. The state file is
 //! written after each source's commit, so a killed harvester resumes without duplicates (ids are
 //! stable and every write is an upsert).
+//!
+//! # Why it is shaped so
+//!
+//! Everything that is the same for every platform lives here once — politeness, retries,
+//! conditional requests, the page limit, detail calls only for changed items, change detection,
+//! takedowns, dead letters, health — and everything that differs lives in the platform's
+//! adapter, a pure state machine tested on recorded payloads. So this crate names no platform,
+//! and a new platform needs no change here. Module dependencies run one way: the [`Harvester`]
+//! uses `walk`, which uses [`fetch`], [`state`] and the error type; none of them uses the
+//! harvester.
+//!
+//! # What it deliberately does not do
+//!
+//! It parses no payloads (that is `namndsok-sources`'), reads no command line and no catalogue
+//! file (the binary hands it a parsed [`Catalogue`]), and schedules nothing beyond
+//! [`Harvester::run_every`]'s fixed interval. Its only durable memory is the state file and the
+//! dead-letter file beside the index.
 
 mod error;
 pub mod fetch;

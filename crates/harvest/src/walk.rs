@@ -170,3 +170,47 @@ impl Walk<'_> {
 pub(crate) fn content_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use namndsok_sources::Catalogue;
+
+    use super::*;
+    use crate::fetch::FetchSettings;
+
+    fn file_source(path: &std::path::Path) -> SourceConfig {
+        let text =
+            format!("[[source]]\nid = \"local\"\nplatform = \"file\"\npath = {:?}\n", path.display().to_string());
+        Catalogue::parse(&text).unwrap().sources.remove(0)
+    }
+
+    #[tokio::test]
+    async fn walks_a_file_source_without_the_network() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        let line = serde_json::json!({
+            "id": "2260-test-1", "kind": "anslag", "kommun_kod": "2260", "title": "Protokoll",
+            "date": "2024-03-01"
+        });
+        writeln!(file, "{line}\nnot json").unwrap();
+        let source = file_source(file.path());
+        let fetcher = Fetcher::new(FetchSettings::default());
+        let limits = Limits { page_size: 100, max_pages: 0 };
+        let listing = list(&fetcher, limits, &source, &SourceState::default()).await.unwrap();
+        assert_eq!(listing.entries.len(), 1);
+        assert!(matches!(&listing.entries[0], Entry::Document { document, .. } if document.id == "2260-test-1"));
+        assert_eq!(listing.rejected.len(), 1);
+        // A file's rejected lines name no item of the platform: nothing may be taken down.
+        assert!(!listing.rejected_ids_are_item_ids);
+    }
+
+    #[tokio::test]
+    async fn a_missing_file_fails_the_pass() {
+        let source = file_source(std::path::Path::new("/nonexistent/namndsok/documents.jsonl"));
+        let fetcher = Fetcher::new(FetchSettings::default());
+        let limits = Limits { page_size: 100, max_pages: 10 };
+        let result = list(&fetcher, limits, &source, &SourceState::default()).await;
+        assert!(matches!(result, Err(HarvestError::Io(_))));
+    }
+}

@@ -1,17 +1,34 @@
 //! Source adapters: the platforms Swedish kommuner publish on, parsed into Document JSON v1.
 //!
-//! # Parsers, not crawlers
+//! # What this crate is
 //!
 //! Every kommun publishes its anslagstavla and diarium through one of a handful of platforms —
 //! Sitevision pages with embedded JSON, Netpublicator's JSONP, Formpipe Meetings Plus' REST API,
 //! Ciceron's JSON-RPC, WordPress' REST API — and each platform has its own payloads and quirks.
 //! This crate holds one module per platform, laid out like Quickwit's `source/` directory:
-//! [`meetingsplus`], [`netpublicator`], [`ciceron`], [`sitevision`], [`wordpress`] and [`file`](mod@file)
-//! (local NDJSON). Each module is *pure*: it builds the URLs or request bodies the fetch layer
-//! must send and turns the bytes that come back into documents. It never opens a socket, never
-//! sleeps, never reads the clock. The fetch layer (rate limits, retries, sessions, scheduling)
-//! stays small and generic, and every parser is tested against recorded payloads — the real
-//! samples where we have them, faithful re-creations of the documented shapes where we do not.
+//! [`meetingsplus`], [`netpublicator`], [`ciceron`], [`sitevision`], [`wordpress`] and
+//! [`file`](mod@file) (local NDJSON). Each module holds the platform's whole story, with regular
+//! names: its catalogue params (`SitevisionParams`), its adapter (`SitevisionSource`), and the
+//! pure parsers the adapter calls, tested against recorded payloads — the real samples where we
+//! have them, faithful re-creations of the documented shapes where we do not.
+//!
+//! # Why it is shaped so: one extension point
+//!
+//! A platform is two small trait implementations ([`adapter`]): [`PlatformParams`] (the fields
+//! of its `[[source]]` table, checked, and the adapter they start) and [`SourceAdapter`] (a
+//! pass over one source as a conversation of pure steps: request → reply → documents, raw item
+//! ids, next request). [`platform`] registers every platform once, in one list that yields
+//! [`Platform`] and the catalogue's serde enum [`SourceParams`]. The harvester drives every
+//! adapter with the same loop and knows no platform by name, so adding a platform is one file
+//! and one line in that list.
+//!
+//! # What it deliberately does not do
+//!
+//! It never opens a socket, sleeps, reads the clock or touches the index: rate limits, retries,
+//! sessions on the wire, scheduling and change detection are `namndsok-harvest`'s, and the day
+//! of a pass comes in through [`PassContext`]. It renders no HTML and parses no pages beyond the
+//! fragments platforms embed: tags are stripped and entities decoded by [`text`] (entities
+//! through `htmlize`, which knows every HTML5 name and the Windows-1252 remap).
 //!
 //! # Two kinds of failure
 //!
@@ -29,8 +46,7 @@
 //! same gate the importer uses, so a parser cannot produce a document the index would refuse.
 //! Before that gate, [`text::redact_personnummer`] runs over every text field of every document
 //! (title, body, organ, diarienummer), because a public document is not automatically fit for
-//! republication. HTML is stripped and entities are decoded by [`text`] without an HTML crate:
-//! these payloads hold small fragments, not pages to render.
+//! republication.
 //!
 //! # Stable identities
 //!
@@ -42,7 +58,14 @@
 //!
 //! [`catalogue`] reads `index-config/sources.toml`: which kommun uses which platform at which base
 //! URL (always configurable, so a test server can stand in for the real site), validated strictly
-//! so that a typo is an error at start-up rather than a silently empty source.
+//! (unknown fields are errors) so that a typo is an error at start-up rather than a silently
+//! empty source.
+//!
+//! # Module dependencies
+//!
+//! `text` and the crate root (contexts, outcomes, errors) are the bottom; `adapter` builds on
+//! them; the platform modules on `adapter`; `platform` (the registry) on the platform modules;
+//! `catalogue` on the registry. No module depends on one above it.
 
 pub mod adapter;
 pub mod catalogue;

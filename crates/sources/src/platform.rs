@@ -1,6 +1,6 @@
 //! The registry of platforms: the one list every platform is added to.
 //!
-//! [`platforms!`] turns the list at the bottom into [`Platform`] (the name in the catalogue, in
+//! `platforms!` turns the list at the bottom into [`Platform`] (the name in the catalogue, in
 //! document ids and in the `source` field), [`Platform::ALL`], and [`SourceParams`], the
 //! catalogue's serde enum tagged by `platform` whose variants are each platform's
 //! [`PlatformParams`] — so a `[[source]]` table is checked field by field by the platform it
