@@ -315,4 +315,20 @@ mod tests {
         let broken = "<script>AppRegistry.registerInitialState('x', {\"announcements\": [nope]});</script>";
         assert!(matches!(parse_page(&context(), broken, None), Err(SourceError::NotJson { .. })));
     }
+
+    #[test]
+    fn the_adapter_asks_conditionally_and_passes_not_modified_on() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let pass = PassContext { source: context(), page_size: 100, today };
+        let params = SitevisionParams { path: "/anslagstavla.html".into(), portlet: Some(String::new()) };
+        let mut adapter = params.adapter(pass);
+        let request = adapter.first_request();
+        assert_eq!(request.target, "https://ale.se/anslagstavla.html");
+        assert!(request.conditional && !request.listing_page);
+        let step = adapter.step(Reply::NotModified).unwrap();
+        assert!(step.not_modified && step.next.is_none() && step.outcome.documents.is_empty());
+        let step = adapter.step(Reply::body(PAGE)).unwrap();
+        assert!(!step.not_modified && step.next.is_none());
+        assert!(!step.outcome.documents.is_empty());
+    }
 }

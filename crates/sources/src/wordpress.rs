@@ -214,6 +214,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+    use crate::adapter::{run_to_end, Response};
 
     const POSTS: &str = include_str!("../tests/fixtures/wordpress-eslov-anslag.json");
     const NACKA: &str = include_str!("../tests/fixtures/nacka-bygglov-kungorelser-redacted.json");
@@ -319,5 +320,21 @@ mod tests {
         let error = parse_posts(&context(), NACKA, Kind::Anslag, 1, Paging::default()).unwrap_err();
         let SourceError::WrongShape { found, .. } = &error else { panic!("{error}") };
         assert!(found.contains("permits"), "{found}");
+    }
+
+    #[test]
+    fn the_adapter_pages_as_the_headers_say() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let pass = PassContext { source: context(), page_size: 100, today };
+        let mut adapter = WordPressParams { post_type: "anslag".into(), kind: Kind::Anslag }.adapter(pass);
+        let (outcome, requests) = run_to_end(adapter.as_mut(), |_| {
+            let headers = [("x-wp-totalpages".to_string(), "2".to_string())].into_iter().collect();
+            Reply::Body(Response { body: POSTS.to_string(), headers })
+        })
+        .unwrap();
+        let targets: Vec<&str> = requests.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(targets, [posts_url("https://eslov.se", "anslag", 1), posts_url("https://eslov.se", "anslag", 2)]);
+        assert!(requests.iter().all(|r| r.listing_page));
+        assert!(!outcome.documents.is_empty());
     }
 }
