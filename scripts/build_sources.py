@@ -144,8 +144,9 @@ def main():
         "# re-run it rather than editing this file by hand.",
         "#",
         "# Every `url` is a base URL and always configurable: point it at a local server to test,",
-        "# or correct it when a kommun moves. Fields per platform are described in",
-        "# crates/sources/src/catalogue.rs.",
+        "# or correct it when a kommun moves. The common fields are described in",
+        "# crates/sources/src/catalogue.rs, each platform's own in its params struct",
+        "# (`NetpublicatorParams` in crates/sources/src/netpublicator.rs, ...).",
         "#",
         f"# {len(sources)} sources: "
         + ", ".join(f"{platform} {count}" for platform, count in sorted(per_platform.items())),

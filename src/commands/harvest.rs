@@ -130,7 +130,7 @@ fn show_sources(sources: &Path, dir: &Path) -> Result<()> {
         println!(
             "{:<32} {:<14} {:<8} {:>6} {:>5} {:<20} {}",
             source.id,
-            source.platform.as_str(),
+            source.platform().as_str(),
             status,
             memory.items_seen,
             memory.consecutive_failures,

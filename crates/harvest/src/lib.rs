@@ -1,13 +1,17 @@
 //! The harvester: every source in the catalogue, fetched politely and incrementally into the
 //! index, with faults contained to the source that has them.
 //!
+//! # What it does
+//!
 //! One pass ([`Harvester::run_once`]) visits every source, several at a time but never more than
-//! one request at a time per host ([`fetch`]). For each source the platform's listing is fetched
-//! page by page and parsed by `namndsok-sources`; each item is compared with what the last pass
-//! saw ([`state`]): unchanged items are not rewritten, new and changed ones are upserted in one
-//! commit per source — searchable seconds after their harvest — and items that vanished from a
-//! complete listing before their anslag period ended are taken down (deleted from the index, so
-//! they leave search and feeds). An item that vanishes after `publish_to` simply expired.
+//! one request at a time per host ([`fetch`]). For each source, one generic loop (`walk`) drives
+//! the source's adapter from `namndsok-sources`: it sends the requests the adapter names, hands
+//! back the replies, and collects what the adapter parsed. Each item is compared with what the
+//! last pass saw ([`state`]): unchanged items are not rewritten, new and changed ones are
+//! upserted in one commit per source — searchable seconds after their harvest — and items that
+//! vanished from a complete listing before their anslag period ended are taken down (deleted
+//! from the index, so they leave search and feeds). An item that vanishes after `publish_to`
+//! simply expired.
 //!
 //! A source that fails — HTTP errors, timeouts, HTML instead of JSON, truncated or oversized
 //! payloads, a listing that is suddenly empty — is recorded (last error, consecutive failures)
@@ -15,10 +19,28 @@
 //! dead-letter file with their reason while the rest of the page is indexed. The state file is
 //! written after each source's commit, so a killed harvester resumes without duplicates (ids are
 //! stable and every write is an upsert).
+//!
+//! # Why it is shaped so
+//!
+//! Everything that is the same for every platform lives here once — politeness, retries,
+//! conditional requests, the page limit, detail calls only for changed items, change detection,
+//! takedowns, dead letters, health — and everything that differs lives in the platform's
+//! adapter, a pure state machine tested on recorded payloads. So this crate names no platform,
+//! and a new platform needs no change here. Module dependencies run one way: the [`Harvester`]
+//! uses `walk`, which uses [`fetch`], [`state`] and the error type; none of them uses the
+//! harvester.
+//!
+//! # What it deliberately does not do
+//!
+//! It parses no payloads (that is `namndsok-sources`'), reads no command line and no catalogue
+//! file (the binary hands it a parsed [`Catalogue`]), and schedules nothing beyond
+//! [`Harvester::run_every`]'s fixed interval. Its only durable memory is the state file and the
+//! dead-letter file beside the index.
 
+mod error;
 pub mod fetch;
-mod flows;
 pub mod state;
+mod walk;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write as _;
@@ -29,11 +51,13 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use namndsok_index::SearchIndex;
 use namndsok_model::Document;
-use namndsok_sources::{Catalogue, RejectedItem, Source};
+use namndsok_sources::{Catalogue, RejectedItem, SourceConfig};
 use serde::Serialize;
 
+pub use error::HarvestError;
 pub use fetch::{FetchError, FetchSettings, Fetcher};
 pub use state::{HarvestState, SourceState, SourceStatus};
+use walk::{content_hash, Entry};
 
 /// Harvest settings.
 #[derive(Debug, Clone)]
@@ -63,23 +87,6 @@ impl Default for HarvestSettings {
             keep_expired_anslag_days: None,
         }
     }
-}
-
-/// Why a source's pass failed.
-#[derive(Debug, thiserror::Error)]
-pub enum HarvestError {
-    #[error("{0}")]
-    Fetch(#[from] FetchError),
-    #[error("{0}")]
-    Source(#[from] namndsok_sources::SourceError),
-    #[error("the source listed no items (it listed {0} before); keeping what is indexed")]
-    SuddenlyEmpty(u64),
-    #[error("index: {0}")]
-    Index(#[from] namndsok_index::IndexError),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("more than {0} pages; stopped")]
-    TooManyPages(u32),
 }
 
 /// What one pass did to one source.
@@ -136,21 +143,6 @@ pub struct SourceReport {
     pub items_seen: u64,
     pub rejected_last_pass: u64,
     pub last_new_item_at: Option<chrono::DateTime<Utc>>,
-}
-
-/// One entry of a source's listing.
-pub(crate) enum Entry {
-    /// Listed exactly as last time: nothing to fetch or write.
-    Unchanged { id: String },
-    /// A document to compare with what is indexed; `listed` hashes the listing of the item.
-    Document { document: Box<Document>, listed: u64 },
-}
-
-/// A source's listing in one pass.
-#[derive(Default)]
-pub(crate) struct Listing {
-    pub entries: Vec<Entry>,
-    pub rejected: Vec<RejectedItem>,
 }
 
 /// Called with the documents of each successful upsert (see [`Harvester::on_committed`]).
@@ -273,7 +265,7 @@ impl Harvester {
                         .as_deref()
                         .and_then(|code| registry.by_code(code))
                         .map(|o| o.name.clone()),
-                    platform: source.platform.as_str(),
+                    platform: source.platform().as_str(),
                     url: source.url.clone(),
                     status: memory.status(stale_after, now),
                     last_attempt: memory.last_attempt,
@@ -288,7 +280,7 @@ impl Harvester {
             .collect()
     }
 
-    async fn harvest_source(&self, source: &Source) -> SourceSummary {
+    async fn harvest_source(&self, source: &SourceConfig) -> SourceSummary {
         let started = Instant::now();
         let previous =
             self.inner.state.lock().expect("state lock").sources.get(&source.id).cloned().unwrap_or_default();
@@ -296,7 +288,7 @@ impl Harvester {
         let now = Utc::now();
         let mut summary = SourceSummary {
             id: source.id.clone(),
-            platform: source.platform.as_str(),
+            platform: source.platform().as_str(),
             status: SourceStatus::Ok,
             listed: 0,
             new: 0,
@@ -369,15 +361,24 @@ impl Harvester {
         snapshot.save(&self.inner.index_dir)
     }
 
-    async fn harvest_source_inner(&self, source: &Source, previous: &SourceState) -> Result<PassOutcome, HarvestError> {
-        let mut validators = HashMap::new();
-        let listing = flows::list(self, source, previous, &mut validators).await?;
+    async fn harvest_source_inner(
+        &self,
+        source: &SourceConfig,
+        previous: &SourceState,
+    ) -> Result<PassOutcome, HarvestError> {
+        let settings = &self.inner.settings;
+        let limits = walk::Limits { page_size: settings.page_size, max_pages: settings.max_pages };
+        let listing = walk::list(&self.inner.fetcher, limits, source, previous).await?;
         let listed = listing.entries.len();
         if listed == 0 && previous.items_seen > 0 {
             return Err(HarvestError::SuddenlyEmpty(previous.items_seen));
         }
-        let mut outcome =
-            PassOutcome { listed, rejected: listing.rejected.len(), validators, ..PassOutcome::default() };
+        let mut outcome = PassOutcome {
+            listed,
+            rejected: listing.rejected.len(),
+            validators: listing.validators,
+            ..PassOutcome::default()
+        };
         let mut upserts: Vec<Document> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
         for entry in listing.entries {
@@ -413,13 +414,12 @@ impl Harvester {
         // An item that is still listed but no longer parses is not gone: keep what is indexed.
         // A rejected item without an id could be any item, so then nothing is taken down.
         let kommun = source.kommun_kod.as_deref().unwrap_or_default();
-        // A file's rejected lines carry line numbers, not document ids.
-        let mut unidentified_rejects =
-            source.platform == namndsok_sources::Platform::File && !listing.rejected.is_empty();
+        // Rejected items that do not carry the platform's item id (a file's lines) could be any item.
+        let mut unidentified_rejects = !listing.rejected_ids_are_item_ids && !listing.rejected.is_empty();
         for rejected in &listing.rejected {
             match &rejected.item_id {
                 Some(raw) => {
-                    let id = namndsok_sources::text::document_id(kommun, source.platform.as_str(), raw);
+                    let id = namndsok_sources::text::document_id(kommun, source.platform().as_str(), raw);
                     if let Some(item) = previous.items.get(&id) {
                         outcome.items.insert(id.clone(), item.clone());
                     }
@@ -468,7 +468,7 @@ impl Harvester {
         Ok(outcome)
     }
 
-    fn dead_letter(&self, source: &Source, rejected: &[RejectedItem]) -> std::io::Result<()> {
+    fn dead_letter(&self, source: &SourceConfig, rejected: &[RejectedItem]) -> std::io::Result<()> {
         let path = self.inner.index_dir.join(state::DEAD_LETTER_FILE);
         let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
         let now = Utc::now().to_rfc3339();
@@ -478,14 +478,6 @@ impl Harvester {
             writeln!(file, "{line}")?;
         }
         Ok(())
-    }
-
-    pub(crate) fn fetcher(&self) -> &Fetcher {
-        &self.inner.fetcher
-    }
-
-    pub(crate) fn settings(&self) -> &HarvestSettings {
-        &self.inner.settings
     }
 }
 
@@ -499,9 +491,4 @@ struct PassOutcome {
     rejected: usize,
     items: std::collections::BTreeMap<String, state::ItemState>,
     validators: HashMap<String, fetch::Validators>,
-}
-
-/// FNV-1a over a document's JSON: equal documents, equal hashes.
-pub(crate) fn content_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }

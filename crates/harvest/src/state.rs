@@ -111,3 +111,33 @@ impl HarvestState {
         std::fs::rename(&temporary, &path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state file as the harvester wrote it before the typed adapters: it loads unchanged, so
+    /// an upgrade keeps every cursor (content hashes, HTTP validators) and health record.
+    #[test]
+    fn loads_a_state_file_written_before_the_typed_adapters() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = include_str!("../tests/fixtures/harvest-state-before-adapters.json");
+        std::fs::write(dir.path().join(STATE_FILE), old).unwrap();
+        let state = HarvestState::load(dir.path()).unwrap();
+        let ale = &state.sources["ale-sitevision"];
+        assert_eq!(ale.items.len(), 2);
+        let item = &ale.items["1440-sitevision-12.3a4b5c"];
+        assert_eq!((item.listed, item.indexed), (1234567890123456789, 1234567890123456789));
+        assert_eq!(item.publish_to, chrono::NaiveDate::from_ymd_opt(2026, 3, 22));
+        let validators = &ale.validators["https://ale.se/anslagstavla-officiell.html"];
+        assert_eq!(validators.etag.as_deref(), Some("\"abc\""));
+        let ange = &state.sources["ange-meetingsplus"];
+        assert_eq!(ange.consecutive_failures, 3);
+        assert_eq!(ange.status(30, Utc::now()), SourceStatus::Failing);
+        // Saved again, it reads back the same.
+        state.save(dir.path()).unwrap();
+        let again = HarvestState::load(dir.path()).unwrap();
+        assert_eq!(serde_json::to_value(&again.sources).unwrap(), serde_json::to_value(&state.sources).unwrap());
+        assert_eq!(serde_json::to_value(&state).unwrap(), serde_json::from_str::<serde_json::Value>(old).unwrap());
+    }
+}

@@ -41,9 +41,9 @@ use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentOrdinal,
 
 use crate::dates::{self, DateRange, Edges};
 use crate::facets::{FacetCollector, FacetCounts};
-use crate::hits::to_hit;
 /// Kept public until the server's Atom feed no longer needs it.
 pub use crate::hits::escape_html;
+use crate::hits::to_hit;
 use crate::prune;
 use crate::query::{self};
 use crate::request::{SearchRequest, Sort};

@@ -10,129 +10,56 @@
 //! stale_after_days = 30              # optional
 //! ```
 //!
-//! Platform fields: `board` (Netpublicator), `post_type` and `kind` (WordPress), `path` and
-//! `portlet` (Sitevision), `doctype`, `search_id` and `kind` (Ciceron), `path` (file). Unknown
-//! fields, fields of another platform, missing required fields and duplicate ids are errors that
-//! name the source and the field.
+//! Every table has the common fields above ([`SourceConfig`]); `platform` chooses the variant of
+//! [`SourceParams`] that reads the rest — each platform's params struct, in the platform's own
+//! module (`board` for Netpublicator, `path` and `portlet` for Sitevision, …), denies fields it
+//! does not know. A table is read in two parts, common fields and params, so that a source with
+//! several problems has them all reported at once, each naming the source and the field; an
+//! unknown field, a field of another platform, a missing required field and a duplicate id are
+//! all errors.
 
 use std::collections::HashSet;
 
-use namndsok_model::{Kind, Registry};
-use serde::{Deserialize, Serialize};
+use namndsok_model::Registry;
+use serde::Deserialize;
 
+use crate::adapter::Problem;
+use crate::platform::{Platform, SourceParams};
 use crate::SourceContext;
-
-/// The platforms there is an adapter for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    MeetingsPlus,
-    Netpublicator,
-    Ciceron,
-    Sitevision,
-    WordPress,
-    File,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 6] = [
-        Platform::MeetingsPlus,
-        Platform::Netpublicator,
-        Platform::Ciceron,
-        Platform::Sitevision,
-        Platform::WordPress,
-        Platform::File,
-    ];
-
-    /// The name used in the catalogue, in document ids and in the `source` field.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::MeetingsPlus => "meetingsplus",
-            Platform::Netpublicator => "netpublicator",
-            Platform::Ciceron => "ciceron",
-            Platform::Sitevision => "sitevision",
-            Platform::WordPress => "wordpress",
-            Platform::File => "file",
-        }
-    }
-}
-
-impl std::fmt::Display for Platform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Default request rate when a source does not set one.
 pub const DEFAULT_RATE_PER_SECOND: f64 = 1.0;
-/// Ciceron's default document type: 2 = ärenden (what the anslagstavla lists with `is_post`).
-pub const DEFAULT_CICERON_DOCTYPE: i64 = 2;
-/// Ciceron's search ids are chosen by the client; this one is ours.
-pub const DEFAULT_CICERON_SEARCH_ID: &str = "namndsok";
-
-/// One `[[source]]` table as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSource {
-    id: String,
-    kommun: Option<String>,
-    platform: Platform,
-    url: Option<String>,
-    board: Option<String>,
-    post_type: Option<String>,
-    portlet: Option<String>,
-    path: Option<String>,
-    doctype: Option<i64>,
-    search_id: Option<String>,
-    kind: Option<Kind>,
-    rate_per_second: Option<f64>,
-    stale_after_days: Option<u32>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile {
-    #[serde(default)]
-    source: Vec<RawSource>,
-}
 
 /// A validated source.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Source {
+pub struct SourceConfig {
     pub id: String,
-    /// Kommunkod or länskod; `None` only for `file` sources, whose lines carry their own.
+    /// Kommunkod or länskod; `None` only for local sources (files), whose lines carry their own.
     pub kommun_kod: Option<String>,
-    pub platform: Platform,
-    /// Base URL without a trailing slash (empty for `file`).
+    /// Base URL without a trailing slash (empty for local sources).
     pub url: String,
-    pub settings: PlatformSettings,
+    /// The platform and its params.
+    pub params: SourceParams,
     pub rate_per_second: f64,
     pub stale_after_days: Option<u32>,
 }
 
-/// What each platform needs beyond the base URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlatformSettings {
-    MeetingsPlus,
-    Netpublicator { board: String },
-    Ciceron { doctype: i64, search_id: String, kind: Kind },
-    Sitevision { path: String, portlet: Option<String> },
-    WordPress { post_type: String, kind: Kind },
-    File { path: String },
-}
+impl SourceConfig {
+    pub fn platform(&self) -> Platform {
+        self.params.platform()
+    }
 
-impl Source {
-    /// The context the parsers need. `file` sources without a kommun get an empty kommunkod,
-    /// which the file adapter does not use.
+    /// The context the parsers need. Sources without a kommun get an empty kommunkod, which
+    /// the file adapter does not use.
     pub fn context(&self) -> SourceContext {
-        SourceContext::new(&self.id, self.kommun_kod.clone().unwrap_or_default(), self.platform, &self.url)
+        SourceContext::new(&self.id, self.kommun_kod.clone().unwrap_or_default(), self.platform().as_str(), &self.url)
     }
 }
 
 /// The whole catalogue.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalogue {
-    pub sources: Vec<Source>,
+    pub sources: Vec<SourceConfig>,
 }
 
 /// Why a catalogue was refused.
@@ -144,6 +71,28 @@ pub enum CatalogueError {
     Invalid(Vec<String>),
 }
 
+/// The file: `[[source]]` tables, each read in two parts (see the module documentation).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    source: Vec<toml::Table>,
+}
+
+/// The fields every `[[source]]` table has, whatever its platform.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommonFields {
+    id: String,
+    kommun: Option<String>,
+    url: Option<String>,
+    rate_per_second: Option<f64>,
+    stale_after_days: Option<u32>,
+}
+
+/// The keys of [`CommonFields`]; every other key of a table belongs to [`SourceParams`].
+const COMMON_FIELDS: [&str; 5] = ["id", "kommun", "url", "rate_per_second", "stale_after_days"];
+
 impl Catalogue {
     /// Parses and validates a sources file; every problem is reported, not only the first.
     pub fn parse(text: &str) -> Result<Catalogue, CatalogueError> {
@@ -151,19 +100,40 @@ impl Catalogue {
         let mut problems = Vec::new();
         let mut seen = HashSet::new();
         let mut sources = Vec::new();
-        for (index, source) in raw.source.into_iter().enumerate() {
-            let label = if source.id.trim().is_empty() { format!("#{}", index + 1) } else { source.id.clone() };
-            if !seen.insert(source.id.clone()) {
+        for (index, mut table) in raw.source.into_iter().enumerate() {
+            let common: toml::Table =
+                COMMON_FIELDS.iter().filter_map(|&key| Some((key.to_string(), table.remove(key)?))).collect();
+            let id = common.get("id").and_then(toml::Value::as_str).unwrap_or_default().to_string();
+            let label = if id.trim().is_empty() { format!("#{}", index + 1) } else { id.clone() };
+            if !seen.insert(id) {
                 problems.push(format!("source `{label}`: duplicate id"));
                 continue;
             }
-            match validate(source) {
-                Ok(valid) => sources.push(valid),
-                Err(mut found) => {
-                    problems.extend(
-                        found.drain(..).map(|(field, problem)| format!("source `{label}`: field `{field}` {problem}")),
-                    );
+            let remote = table
+                .get("platform")
+                .and_then(toml::Value::as_str)
+                .and_then(Platform::from_name)
+                .is_none_or(Platform::is_remote);
+            let serde_problem = |error: toml::de::Error| format!("source `{label}`: {}", error.message().trim());
+            let common = toml::Value::Table(common).try_into::<CommonFields>().map_err(serde_problem);
+            let params = toml::Value::Table(table).try_into::<SourceParams>().map_err(serde_problem);
+            let (common, params) = match (common, params) {
+                (Ok(common), Ok(params)) => (common, params),
+                (Ok(common), Err(params_problem)) => {
+                    problems
+                        .extend(check_common(&common, remote).err().into_iter().flatten().map(|p| labelled(&label, p)));
+                    problems.push(params_problem);
+                    continue;
                 }
+                (Err(common_problem), params) => {
+                    problems.push(common_problem);
+                    problems.extend(params.err());
+                    continue;
+                }
+            };
+            match validate(common, params) {
+                Ok(valid) => sources.push(valid),
+                Err(found) => problems.extend(found.into_iter().map(|p| labelled(&label, p))),
             }
         }
         if problems.is_empty() {
@@ -173,148 +143,90 @@ impl Catalogue {
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<&Source> {
+    pub fn get(&self, id: &str) -> Option<&SourceConfig> {
         self.sources.iter().find(|source| source.id == id)
     }
 
     /// How many sources use each platform.
     pub fn count_by_platform(&self) -> Vec<(Platform, usize)> {
-        Platform::ALL.iter().map(|&p| (p, self.sources.iter().filter(|s| s.platform == p).count())).collect()
+        Platform::ALL.iter().map(|&p| (p, self.sources.iter().filter(|s| s.platform() == p).count())).collect()
     }
 }
 
-type Problems = Vec<(&'static str, String)>;
+fn labelled(label: &str, (field, problem): Problem) -> String {
+    format!("source `{label}`: field `{field}` {problem}")
+}
 
-fn validate(raw: RawSource) -> Result<Source, Problems> {
-    let mut problems: Problems = Vec::new();
-    let platform = raw.platform;
-    if raw.id.is_empty()
-        || !raw.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-    {
-        problems.push(("id", format!("is {:?}; use lowercase ASCII letters, digits, `-` and `_`", raw.id)));
+/// The kommunkod and base URL, checked; `remote` sources need both.
+fn check_common(common: &CommonFields, remote: bool) -> Result<(Option<String>, String), Vec<Problem>> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let id = &common.id;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+        problems.push(("id", format!("is {id:?}; use lowercase ASCII letters, digits, `-` and `_`")));
     }
-    let kommun_kod = match (&raw.kommun, platform) {
-        (Some(code), _) if Registry::global().by_code(code).is_some() => Some(code.clone()),
-        (Some(code), _) => {
+    let kommun_kod = match &common.kommun {
+        Some(code) if Registry::global().by_code(code).is_some() => Some(code.clone()),
+        Some(code) => {
             problems.push(("kommun", format!("is {code:?}, not a kommunkod or länskod in the registry")));
             None
         }
-        (None, Platform::File) => None,
-        (None, _) => {
+        None if remote => {
             problems.push(("kommun", "is required".into()));
             None
         }
+        None => None,
     };
-    let url = match (&raw.url, platform) {
-        (Some(url), _) if url.starts_with("https://") || url.starts_with("http://") => {
-            url.trim_end_matches('/').to_string()
-        }
-        (Some(url), _) => {
+    let url = match &common.url {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => url.trim_end_matches('/').to_string(),
+        Some(url) => {
             problems.push(("url", format!("is {url:?}, expected an http(s) base URL")));
             String::new()
         }
-        (None, Platform::File) => String::new(),
-        (None, _) => {
-            problems.push(("url", format!("is required for platform {platform}")));
+        None if remote => {
+            problems.push(("url", "is required for a source on the web".into()));
             String::new()
         }
+        None => String::new(),
     };
-    // Fields that belong to other platforms.
-    let allowed: &[&str] = match platform {
-        Platform::MeetingsPlus => &[],
-        Platform::Netpublicator => &["board"],
-        Platform::Ciceron => &["doctype", "search_id", "kind"],
-        Platform::Sitevision => &["path", "portlet"],
-        Platform::WordPress => &["post_type", "kind"],
-        Platform::File => &["path"],
-    };
-    let present: [(&'static str, bool); 7] = [
-        ("board", raw.board.is_some()),
-        ("post_type", raw.post_type.is_some()),
-        ("portlet", raw.portlet.is_some()),
-        ("path", raw.path.is_some()),
-        ("doctype", raw.doctype.is_some()),
-        ("search_id", raw.search_id.is_some()),
-        ("kind", raw.kind.is_some()),
-    ];
-    for (field, is_present) in present {
-        if is_present && !allowed.contains(&field) {
-            problems.push((field, format!("does not apply to platform {platform}")));
-        }
-    }
-    let mut required =
-        |field: &'static str, value: &Option<String>, valid: fn(&str) -> bool, expected: &str| match value {
-            Some(v) if valid(v) => v.clone(),
-            Some(v) => {
-                problems.push((field, format!("is {v:?}, expected {expected}")));
-                String::new()
-            }
-            None => {
-                problems.push((field, format!("is required for platform {platform}")));
-                String::new()
-            }
-        };
-    let settings = match platform {
-        Platform::MeetingsPlus => PlatformSettings::MeetingsPlus,
-        Platform::Netpublicator => PlatformSettings::Netpublicator {
-            board: required(
-                "board",
-                &raw.board,
-                |b| !b.is_empty() && b.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-'),
-                "a board id (hex digits and `-`)",
-            ),
-        },
-        Platform::WordPress => PlatformSettings::WordPress {
-            post_type: required(
-                "post_type",
-                &raw.post_type,
-                |t| !t.is_empty() && t.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'),
-                "a REST post type such as `anslag`",
-            ),
-            kind: raw.kind.unwrap_or(Kind::Anslag),
-        },
-        Platform::Sitevision => PlatformSettings::Sitevision {
-            path: required("path", &raw.path, |p| p.starts_with('/'), "a page path starting with `/`"),
-            portlet: raw.portlet.clone().filter(|p| !p.is_empty()),
-        },
-        Platform::Ciceron => PlatformSettings::Ciceron {
-            doctype: raw.doctype.unwrap_or(DEFAULT_CICERON_DOCTYPE),
-            search_id: raw
-                .search_id
-                .clone()
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| DEFAULT_CICERON_SEARCH_ID.to_string()),
-            kind: raw.kind.unwrap_or(Kind::Anslag),
-        },
-        Platform::File => {
-            PlatformSettings::File { path: required("path", &raw.path, |p| !p.is_empty(), "a file path") }
-        }
-    };
-    if let Some(rate) = raw.rate_per_second {
+    if let Some(rate) = common.rate_per_second {
         if !(rate.is_finite() && rate > 0.0 && rate <= 100.0) {
             problems.push(("rate_per_second", format!("is {rate}, expected a number above 0 and at most 100")));
         }
     }
-    if raw.stale_after_days == Some(0) {
+    if common.stale_after_days == Some(0) {
         problems.push(("stale_after_days", "is 0, expected at least 1".into()));
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if problems.is_empty() {
+        Ok((kommun_kod, url))
+    } else {
+        Err(problems)
     }
-    Ok(Source {
-        id: raw.id,
-        kommun_kod,
-        platform,
-        url,
-        settings,
-        rate_per_second: raw.rate_per_second.unwrap_or(DEFAULT_RATE_PER_SECOND),
-        stale_after_days: raw.stale_after_days,
-    })
+}
+
+fn validate(common: CommonFields, params: SourceParams) -> Result<SourceConfig, Vec<Problem>> {
+    let checked = check_common(&common, params.platform().is_remote());
+    let mut problems = checked.as_ref().err().cloned().unwrap_or_default();
+    problems.extend(params.check());
+    match checked {
+        Ok((kommun_kod, url)) if problems.is_empty() => Ok(SourceConfig {
+            id: common.id,
+            kommun_kod,
+            url,
+            params,
+            rate_per_second: common.rate_per_second.unwrap_or(DEFAULT_RATE_PER_SECOND),
+            stale_after_days: common.stale_after_days,
+        }),
+        _ => Err(problems),
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use namndsok_model::Kind;
+
     use super::*;
+    use crate::ciceron::CiceronParams;
+    use crate::wordpress::WordPressParams;
 
     const SHIPPED: &str = include_str!("../../../index-config/sources.toml");
 
@@ -337,7 +249,10 @@ mod tests {
         assert_eq!(ange.kommun_kod.as_deref(), Some("2260"));
         assert_eq!(ange.url, "https://moten.ange.se");
         let eslov = catalogue.get("eslov-wordpress").unwrap();
-        assert_eq!(eslov.settings, PlatformSettings::WordPress { post_type: "anslag".into(), kind: Kind::Anslag });
+        assert_eq!(
+            eslov.params,
+            SourceParams::WordPress(WordPressParams { post_type: "anslag".into(), kind: Kind::Anslag })
+        );
         assert!(catalogue.sources.iter().all(|s| s.kommun_kod.is_some()));
     }
 
@@ -401,16 +316,16 @@ mod tests {
         assert_eq!(mp.rate_per_second, DEFAULT_RATE_PER_SECOND);
         assert_eq!(catalogue.get("x-np").unwrap().stale_after_days, Some(30));
         assert_eq!(
-            catalogue.get("x-cic").unwrap().settings,
-            PlatformSettings::Ciceron { doctype: 2, search_id: "namndsok".into(), kind: Kind::Anslag }
+            catalogue.get("x-cic").unwrap().params,
+            SourceParams::Ciceron(CiceronParams { doctype: 2, search_id: "namndsok".into(), kind: Kind::Anslag })
         );
         assert_eq!(
-            catalogue.get("x-diarium").unwrap().settings,
-            PlatformSettings::Ciceron { doctype: 2, search_id: "diarium".into(), kind: Kind::Arende }
+            catalogue.get("x-diarium").unwrap().params,
+            SourceParams::Ciceron(CiceronParams { doctype: 2, search_id: "diarium".into(), kind: Kind::Arende })
         );
         assert_eq!(catalogue.get("x-file").unwrap().kommun_kod, None);
         let context = catalogue.get("x-sv").unwrap().context();
-        assert_eq!((context.kommun_kod.as_str(), context.platform), ("1440", Platform::Sitevision));
+        assert_eq!((context.kommun_kod.as_str(), context.platform), ("1440", "sitevision"));
     }
 
     #[test]
@@ -421,10 +336,10 @@ mod tests {
             (source("id = \"a\"\nplatform = \"meetingsplus\"\nurl = \"https://x\""), "source `a`: field `kommun` is required"),
             (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"meetingsplus\"\nurl = \"ftp://x\""), "source `a`: field `url`"),
             (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"meetingsplus\""), "source `a`: field `url` is required"),
-            (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"netpublicator\"\nurl = \"https://x\""), "source `a`: field `board` is required"),
+            (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"netpublicator\"\nurl = \"https://x\""), "source `a`: missing field `board`"),
             (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"netpublicator\"\nurl = \"https://x\"\nboard = \"not a board\""), "source `a`: field `board` is \"not a board\""),
-            (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"meetingsplus\"\nurl = \"https://x\"\nboard = \"abc\""), "source `a`: field `board` does not apply to platform meetingsplus"),
-            (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"wordpress\"\nurl = \"https://x\""), "source `a`: field `post_type` is required"),
+            (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"meetingsplus\"\nurl = \"https://x\"\nboard = \"abc\""), "source `a`: unknown field `board`"),
+            (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"wordpress\"\nurl = \"https://x\""), "source `a`: missing field `post_type`"),
             (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"sitevision\"\nurl = \"https://x\"\npath = \"anslag\""), "source `a`: field `path`"),
             (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"meetingsplus\"\nurl = \"https://x\"\nrate_per_second = 0.0"), "field `rate_per_second`"),
             (source("id = \"a\"\nkommun = \"2260\"\nplatform = \"meetingsplus\"\nurl = \"https://x\"\nstale_after_days = 0"), "field `stale_after_days`"),
@@ -445,5 +360,49 @@ mod tests {
         let text = "[[source]]\nid = \"a\"\nplatform = \"netpublicator\"\n\n[[source]]\nid = \"b\"\nkommun = \"0\"\nplatform = \"file\"\n";
         let CatalogueError::Invalid(problems) = Catalogue::parse(text).unwrap_err() else { panic!("expected Invalid") };
         assert_eq!(problems.len(), 5, "{problems:#?}");
+    }
+
+    /// Every catalogue in `index-config/` parses.
+    #[test]
+    fn parses_every_catalogue_in_index_config() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-config");
+        let mut parsed = 0;
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !(name.starts_with("sources") && name.ends_with(".toml")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let catalogue = Catalogue::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!catalogue.sources.is_empty(), "{name}");
+            parsed += 1;
+        }
+        assert!(parsed >= 1, "no catalogue in {}", folder.display());
+    }
+
+    /// `tests/fixtures/catalogue/valid-*.toml` parse; each `invalid-*.toml` is refused with the
+    /// problem its first line (`# expect: …`) names.
+    #[test]
+    fn accepts_and_refuses_the_catalogue_fixtures() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogue");
+        let mut seen = (0, 0);
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            if name.starts_with("valid-") {
+                let catalogue = Catalogue::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let platforms: HashSet<Platform> = catalogue.sources.iter().map(SourceConfig::platform).collect();
+                assert_eq!(platforms.len(), Platform::ALL.len(), "{name} should have every platform");
+                seen.0 += 1;
+            } else {
+                let expected = text.lines().next().and_then(|line| line.strip_prefix("# expect: ")).unwrap();
+                let error = Catalogue::parse(&text).expect_err(&name).to_string();
+                assert!(error.contains(expected), "{name}: {error}");
+                seen.1 += 1;
+            }
+        }
+        assert!(seen.0 >= 1 && seen.1 >= 3, "{seen:?}");
     }
 }

@@ -23,8 +23,10 @@
 
 use chrono::NaiveDate;
 use namndsok_model::Kind;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use crate::adapter::{PassContext, PlatformParams, Reply, Request, SourceAdapter, Step};
 use crate::draft::Draft;
 use crate::text::{self, clean_line};
 use crate::{describe, parse_json, scalar_text, ParseOutcome, SourceContext, SourceError};
@@ -308,24 +310,133 @@ pub fn parse_object_details(payload: &str) -> Result<Vec<CiceronFile>, SourceErr
         .collect())
 }
 
+/// Everything but the unreserved URL characters (RFC 3986: letters, digits, `-._~`).
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 /// Percent-encodes everything but unreserved URL characters.
 fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
+/// A Ciceron source's params.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CiceronParams {
+    /// The document type searched: 2 = ärenden (what the anslagstavla lists with `is_post`).
+    #[serde(default = "CiceronParams::default_doctype")]
+    pub doctype: i64,
+    /// The search's id, chosen by the client; empty means the default.
+    #[serde(default = "CiceronParams::default_search_id", deserialize_with = "non_empty_search_id")]
+    pub search_id: String,
+    /// Anslag for an anslagstavla, arende for a webbdiarium.
+    #[serde(default = "CiceronParams::default_kind")]
+    pub kind: Kind,
+}
+
+/// Ciceron's default document type: 2 = ärenden.
+pub const DEFAULT_DOCTYPE: i64 = 2;
+/// Ciceron's search ids are chosen by the client; this one is ours.
+pub const DEFAULT_SEARCH_ID: &str = "namndsok";
+
+impl CiceronParams {
+    fn default_doctype() -> i64 {
+        DEFAULT_DOCTYPE
+    }
+
+    fn default_search_id() -> String {
+        DEFAULT_SEARCH_ID.to_string()
+    }
+
+    fn default_kind() -> Kind {
+        Kind::Anslag
+    }
+}
+
+fn non_empty_search_id<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let search_id = String::deserialize(deserializer)?;
+    Ok(if search_id.is_empty() { CiceronParams::default_search_id() } else { search_id })
+}
+
+impl PlatformParams for CiceronParams {
+    fn adapter(&self, pass: PassContext) -> Box<dyn SourceAdapter> {
+        Box::new(CiceronSource { params: self.clone(), pass, call_id: 0, phase: Phase::Test })
+    }
+}
+
+/// A pass over a Ciceron JSON-RPC endpoint: `Test` for a session (reused for every call),
+/// `Search`, then `ReadItems` pages.
+pub struct CiceronSource {
+    params: CiceronParams,
+    pass: PassContext,
+    /// The JSON-RPC id of the last call.
+    call_id: u64,
+    phase: Phase,
+}
+
+enum Phase {
+    Test,
+    Search { session: String },
+    Items { session: String, hits: u64, offset: u32 },
+}
+
+impl CiceronSource {
+    fn call(&mut self, body: impl FnOnce(u64) -> Value) -> Request {
+        self.call_id += 1;
+        Request::post_json(endpoint_url(&self.pass.source.base_url), &body(self.call_id))
+    }
+
+    fn read_items(&mut self, session: &str, offset: u32) -> Request {
+        let (search_id, size) = (self.params.search_id.clone(), self.pass.page_size);
+        self.call(|id| read_items_request(Some(session), &search_id, offset, size, id)).listing_page()
+    }
+}
+
+impl SourceAdapter for CiceronSource {
+    fn first_request(&mut self) -> Request {
+        self.call(test_request)
+    }
+
+    fn step(&mut self, reply: Reply) -> Result<Step, SourceError> {
+        match std::mem::replace(&mut self.phase, Phase::Test) {
+            Phase::Test => {
+                let session = parse_test(reply.text())?;
+                let (search_id, doctype) = (self.params.search_id.clone(), self.params.doctype);
+                let search =
+                    self.call(|id| search_request(Some(&session), &search_id, doctype, "", &anslagstavla_param(), id));
+                self.phase = Phase::Search { session };
+                Ok(Step::then(search))
+            }
+            Phase::Search { session } => {
+                let found = parse_search(reply.text())?;
+                let session = found.session_id.unwrap_or(session);
+                let request = self.read_items(&session, 0);
+                self.phase = Phase::Items { session, hits: found.hits, offset: 0 };
+                Ok(Step::then(request))
+            }
+            Phase::Items { session, hits, offset } => {
+                let outcome = parse_items(
+                    &self.pass.source,
+                    reply.text(),
+                    self.params.kind,
+                    offset,
+                    self.pass.page_size,
+                    Some(hits),
+                    self.pass.today,
+                )?;
+                let next = outcome.next_page.map(|next| self.read_items(&session, next));
+                self.phase = Phase::Items { offset: outcome.next_page.unwrap_or(offset), session, hits };
+                Ok(Step::page(outcome, next))
+            }
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adapter::{run_to_end, Method};
     use crate::ErrorCheck;
-    use crate::Platform;
 
     const TEST: &str = include_str!("../tests/fixtures/ciceron-test.json");
     const SEARCH: &str = include_str!("../tests/fixtures/ciceron-search.json");
@@ -336,7 +447,7 @@ mod tests {
     const SESSION: &str = "AB22227AC78CFD63A7C97A6CCB48C4E1B1FD612441";
 
     fn context() -> SourceContext {
-        SourceContext::new("engelholm-ciceron", "1292", Platform::Ciceron, "https://anslagstavlan.engelholm.se")
+        SourceContext::new("engelholm-ciceron", "1292", "ciceron", "https://anslagstavlan.engelholm.se")
     }
 
     fn seen_on() -> NaiveDate {
@@ -466,5 +577,49 @@ mod tests {
             }]
         );
         assert!(parse_object_details(r#"{"jsonrpc":"2.0","result":{"items":[]},"id":4}"#).is_err());
+    }
+
+    #[test]
+    fn the_adapter_opens_a_session_searches_and_reads_items() {
+        let pass = PassContext { source: context(), page_size: 100, today: seen_on() };
+        let params = CiceronParams { doctype: 2, search_id: "namndsok".into(), kind: Kind::Anslag };
+        let mut adapter = params.adapter(pass);
+        let (outcome, requests) = run_to_end(adapter.as_mut(), |request| {
+            let Method::PostJson(body) = &request.method else { panic!("{request:?}") };
+            let body: Value = serde_json::from_str(body).unwrap();
+            match body["method"].as_str().unwrap().rsplit([':', '.']).next().unwrap() {
+                "Test" => Reply::body(TEST),
+                "Search" => Reply::body(SEARCH),
+                "ReadItems" => Reply::body(ITEMS),
+                other => panic!("{other}"),
+            }
+        })
+        .unwrap();
+        assert_eq!(requests.len(), 3);
+        assert!(requests.iter().all(|r| r.target == "https://anslagstavlan.engelholm.se/json"));
+        let bodies: Vec<Value> = requests
+            .iter()
+            .map(|r| match &r.method {
+                Method::PostJson(body) => serde_json::from_str(body).unwrap(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(bodies.iter().map(|b| b["id"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 3]);
+        assert!(bodies[0].get("session_id").is_none());
+        for body in &bodies[1..] {
+            assert_eq!(body["session_id"], "AB22227AC78CFD63A7C97A6CCB48C4E1B1FD612441");
+        }
+        assert!(!requests[1].listing_page && requests[2].listing_page);
+        assert_eq!(outcome.documents.len() + outcome.rejected.len(), 5);
+        assert_eq!(outcome.documents.len(), outcome.item_ids.len());
+    }
+
+    #[test]
+    fn the_adapter_fails_on_a_remote_error() {
+        let pass = PassContext { source: context(), page_size: 100, today: seen_on() };
+        let params = CiceronParams { doctype: 2, search_id: "namndsok".into(), kind: Kind::Anslag };
+        let mut adapter = params.adapter(pass);
+        let result = run_to_end(adapter.as_mut(), |_| Reply::body(ERROR));
+        assert!(matches!(result, Err(SourceError::Remote { .. })), "{result:?}");
     }
 }

@@ -61,7 +61,7 @@ impl Draft {
         let mut put = |key: &str, value: Option<String>| {
             object.insert(key.to_string(), value.map_or(Value::Null, Value::String));
         };
-        put("id", Some(text::document_id(&context.kommun_kod, context.platform.as_str(), &self.item_id)));
+        put("id", Some(text::document_id(&context.kommun_kod, context.platform, &self.item_id)));
         put("kind", Some(self.kind.as_str().to_string()));
         put("kommun_kod", Some(context.kommun_kod.clone()));
         put("organ", organ.map(redact));
@@ -72,7 +72,7 @@ impl Draft {
         put("publish_from", self.publish_from.map(|d| d.to_string()));
         put("publish_to", self.publish_to.map(|d| d.to_string()));
         put("url", self.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()));
-        put("source", Some(context.platform.as_str().to_string()));
+        put("source", Some(context.platform.to_string()));
         let parsed = Document::from_json_object(&object, Registry::global()).map_err(|e| e.to_string())?;
         for warning in &parsed.warnings {
             tracing::debug!(source = %context.source_id, %warning, "document warning");
@@ -84,7 +84,7 @@ impl Draft {
     pub fn finish_into(self, context: &SourceContext, outcome: &mut ParseOutcome) {
         let item_id = self.item_id.clone();
         match self.finish(context) {
-            Ok(document) => outcome.documents.push(document),
+            Ok(document) => outcome.push(item_id, document),
             Err(reason) => outcome.reject(Some(item_id), reason),
         }
     }

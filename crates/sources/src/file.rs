@@ -1,44 +1,39 @@
 //! A local NDJSON file of Document JSON v1 lines: for hand-made sources, exports of systems we
-//! have no adapter for, and tests. Each line goes through [`Document::from_json_line`]; a bad line
+//! have no adapter for, and tests. Each line goes through the model's one NDJSON reader; a bad line
 //! is rejected with its line number and the rest are read. Personnummer are redacted here too.
 
-use namndsok_model::{Document, Registry};
+use namndsok_model::{read_ndjson, Document, LineError, NdjsonLine, Registry};
+use serde::Deserialize;
 
+use crate::adapter::{PassContext, PlatformParams, Problem, Reply, Request, SourceAdapter, Step};
 use crate::text::redact_personnummer;
-use crate::{ParseOutcome, SourceContext};
+use crate::{ParseOutcome, SourceContext, SourceError};
 
 /// Parses the file's text. When the source has a kommun (`context.kommun_kod` not empty), lines
 /// of another kommun are rejected. Blank lines are skipped; there is no paging.
 pub fn parse_ndjson(context: &SourceContext, text: &str) -> ParseOutcome {
     let mut outcome = ParseOutcome::default();
-    for (index, line) in text.lines().enumerate() {
-        let line_number = index + 1;
-        let line = line.trim_start_matches('\u{feff}');
-        if line.trim().is_empty() {
-            continue;
-        }
-        match Document::from_json_line(line, Registry::global()) {
+    for line in read_ndjson(text.as_bytes(), Registry::global()) {
+        // Reading from memory cannot fail.
+        let Ok(NdjsonLine { number, parsed }) = line else { continue };
+        match parsed {
             Ok(parsed) => {
                 let document = parsed.document;
                 if !context.kommun_kod.is_empty() && document.kommun_kod != context.kommun_kod {
                     let reason = format!(
-                        "line {line_number}: kommun_kod {} is not this source's kommun {}",
+                        "line {number}: kommun_kod {} is not this source's kommun {}",
                         document.kommun_kod, context.kommun_kod
                     );
                     outcome.reject(Some(document.id), reason);
                     continue;
                 }
                 for warning in parsed.warnings {
-                    tracing::debug!(source = %context.source_id, line = line_number, %warning, "document warning");
+                    tracing::debug!(source = %context.source_id, line = number, %warning, "document warning");
                 }
-                outcome.documents.push(redact(document));
+                outcome.push(document.id.clone(), redact(document));
             }
-            Err(error) => {
-                let item_id = serde_json::from_str::<serde_json::Value>(line)
-                    .ok()
-                    .and_then(|value| value.get("id")?.as_str().map(str::to_string));
-                outcome.reject(item_id, format!("line {line_number}: {error}"));
-            }
+            Err(LineError::Invalid { error, id }) => outcome.reject(id, format!("line {number}: {error}")),
+            Err(error) => outcome.reject(None, format!("line {number}: {error}")),
         }
     }
     outcome
@@ -52,15 +47,58 @@ fn redact(mut document: Document) -> Document {
     document
 }
 
+/// A file source's params.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileParams {
+    /// The NDJSON file, relative to the working directory or absolute.
+    pub path: String,
+}
+
+impl PlatformParams for FileParams {
+    /// A local file belongs to no web site; its lines name their own kommun.
+    const REMOTE: bool = false;
+
+    fn check(&self) -> Vec<Problem> {
+        if self.path.is_empty() {
+            return vec![("path", "is \"\", expected a file path".into())];
+        }
+        Vec::new()
+    }
+
+    fn adapter(&self, pass: PassContext) -> Box<dyn SourceAdapter> {
+        Box::new(FileSource { path: self.path.clone(), pass })
+    }
+}
+
+/// A pass over a local NDJSON file: one read, no paging.
+pub struct FileSource {
+    path: String,
+    pass: PassContext,
+}
+
+impl SourceAdapter for FileSource {
+    fn first_request(&mut self) -> Request {
+        Request::read_file(&self.path)
+    }
+
+    fn step(&mut self, reply: Reply) -> Result<Step, SourceError> {
+        Ok(Step::page(parse_ndjson(&self.pass.source, reply.text()), None))
+    }
+
+    fn rejected_ids_are_item_ids(&self) -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Platform;
 
     const LINES: &str = include_str!("../tests/fixtures/file-documents.jsonl");
 
     fn context(kommun: &str) -> SourceContext {
-        SourceContext::new("local", kommun, Platform::File, "")
+        SourceContext::new("local", kommun, "file", "")
     }
 
     #[test]

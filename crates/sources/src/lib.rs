@@ -1,17 +1,34 @@
 //! Source adapters: the platforms Swedish kommuner publish on, parsed into Document JSON v1.
 //!
-//! # Parsers, not crawlers
+//! # What this crate is
 //!
 //! Every kommun publishes its anslagstavla and diarium through one of a handful of platforms —
 //! Sitevision pages with embedded JSON, Netpublicator's JSONP, Formpipe Meetings Plus' REST API,
 //! Ciceron's JSON-RPC, WordPress' REST API — and each platform has its own payloads and quirks.
 //! This crate holds one module per platform, laid out like Quickwit's `source/` directory:
-//! [`meetingsplus`], [`netpublicator`], [`ciceron`], [`sitevision`], [`wordpress`] and [`file`](mod@file)
-//! (local NDJSON). Each module is *pure*: it builds the URLs or request bodies the fetch layer
-//! must send and turns the bytes that come back into documents. It never opens a socket, never
-//! sleeps, never reads the clock. The fetch layer (rate limits, retries, sessions, scheduling)
-//! stays small and generic, and every parser is tested against recorded payloads — the real
-//! samples where we have them, faithful re-creations of the documented shapes where we do not.
+//! [`meetingsplus`], [`netpublicator`], [`ciceron`], [`sitevision`], [`wordpress`] and
+//! [`file`](mod@file) (local NDJSON). Each module holds the platform's whole story, with regular
+//! names: its catalogue params (`SitevisionParams`), its adapter (`SitevisionSource`), and the
+//! pure parsers the adapter calls, tested against recorded payloads — the real samples where we
+//! have them, faithful re-creations of the documented shapes where we do not.
+//!
+//! # Why it is shaped so: one extension point
+//!
+//! A platform is two small trait implementations ([`adapter`]): [`PlatformParams`] (the fields
+//! of its `[[source]]` table, checked, and the adapter they start) and [`SourceAdapter`] (a
+//! pass over one source as a conversation of pure steps: request → reply → documents, raw item
+//! ids, next request). [`platform`] registers every platform once, in one list that yields
+//! [`Platform`] and the catalogue's serde enum [`SourceParams`]. The harvester drives every
+//! adapter with the same loop and knows no platform by name, so adding a platform is one file
+//! and one line in that list.
+//!
+//! # What it deliberately does not do
+//!
+//! It never opens a socket, sleeps, reads the clock or touches the index: rate limits, retries,
+//! sessions on the wire, scheduling and change detection are `namndsok-harvest`'s, and the day
+//! of a pass comes in through [`PassContext`]. It renders no HTML and parses no pages beyond the
+//! fragments platforms embed: tags are stripped and entities decoded by [`text`] (entities
+//! through `htmlize`, which knows every HTML5 name and the Windows-1252 remap).
 //!
 //! # Two kinds of failure
 //!
@@ -29,8 +46,7 @@
 //! same gate the importer uses, so a parser cannot produce a document the index would refuse.
 //! Before that gate, [`text::redact_personnummer`] runs over every text field of every document
 //! (title, body, organ, diarienummer), because a public document is not automatically fit for
-//! republication. HTML is stripped and entities are decoded by [`text`] without an HTML crate:
-//! these payloads hold small fragments, not pages to render.
+//! republication.
 //!
 //! # Stable identities
 //!
@@ -42,19 +58,30 @@
 //!
 //! [`catalogue`] reads `index-config/sources.toml`: which kommun uses which platform at which base
 //! URL (always configurable, so a test server can stand in for the real site), validated strictly
-//! so that a typo is an error at start-up rather than a silently empty source.
+//! (unknown fields are errors) so that a typo is an error at start-up rather than a silently
+//! empty source.
+//!
+//! # Module dependencies
+//!
+//! `text` and the crate root (contexts, outcomes, errors) are the bottom; `adapter` builds on
+//! them; the platform modules on `adapter`; `platform` (the registry) on the platform modules;
+//! `catalogue` on the registry. No module depends on one above it.
 
+pub mod adapter;
 pub mod catalogue;
 pub mod ciceron;
 mod draft;
 pub mod file;
 pub mod meetingsplus;
 pub mod netpublicator;
+pub mod platform;
 pub mod sitevision;
 pub mod text;
 pub mod wordpress;
 
-pub use catalogue::{Catalogue, CatalogueError, Platform, PlatformSettings, Source};
+pub use adapter::{PassContext, PlatformParams, Reply, Request, SourceAdapter, Step};
+pub use catalogue::{Catalogue, CatalogueError, SourceConfig};
+pub use platform::{Platform, SourceParams};
 
 use serde_json::Value;
 
@@ -65,7 +92,9 @@ pub struct SourceContext {
     pub source_id: String,
     /// The kommunkod (or länskod) every document of this source belongs to.
     pub kommun_kod: String,
-    pub platform: Platform,
+    /// The platform's name ([`Platform::as_str`]): part of every document id, and the
+    /// documents' `source` field.
+    pub platform: &'static str,
     /// The base URL the payload was fetched from, without a trailing slash; links in the
     /// documents are built from it.
     pub base_url: String,
@@ -75,7 +104,7 @@ impl SourceContext {
     pub fn new(
         source_id: impl Into<String>,
         kommun_kod: impl Into<String>,
-        platform: Platform,
+        platform: &'static str,
         base_url: impl Into<String>,
     ) -> SourceContext {
         SourceContext {
@@ -92,6 +121,9 @@ impl SourceContext {
 pub struct ParseOutcome {
     /// Valid, redacted documents.
     pub documents: Vec<namndsok_model::Document>,
+    /// The platform's raw id of each document, in the same order: what detail calls are made
+    /// with ([`SourceAdapter::detail_request`]).
+    pub item_ids: Vec<String>,
     /// Items of a well-formed payload that could not become documents, with the reason.
     pub rejected: Vec<RejectedItem>,
     /// Where the next call starts, when there is more: the page number for Meetings Plus and
@@ -108,6 +140,12 @@ pub struct RejectedItem {
 }
 
 impl ParseOutcome {
+    pub(crate) fn push(&mut self, item_id: String, document: namndsok_model::Document) {
+        self.item_ids.push(item_id);
+        self.documents.push(document);
+        debug_assert_eq!(self.item_ids.len(), self.documents.len());
+    }
+
     pub(crate) fn reject(&mut self, item_id: Option<String>, reason: impl Into<String>) {
         let reason = reason.into();
         tracing::debug!(item_id = item_id.as_deref().unwrap_or("?"), %reason, "item rejected");
@@ -267,7 +305,7 @@ mod tests {
 
     #[test]
     fn context_trims_the_trailing_slash() {
-        let context = SourceContext::new("x", "2260", Platform::MeetingsPlus, "https://moten.ange.se/");
+        let context = SourceContext::new("x", "2260", "meetingsplus", "https://moten.ange.se/");
         assert_eq!(context.base_url, "https://moten.ange.se");
     }
 }

@@ -16,10 +16,11 @@
 
 use std::collections::HashMap;
 
-use namndsok_model::Kind;
+use namndsok_model::{Document, Kind};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::adapter::{PassContext, PlatformParams, Reply, Request, SourceAdapter, Step};
 use crate::draft::Draft;
 use crate::text::{self, clean_line};
 use crate::{describe, parse_json, raw_item_id, scalar_text, ParseOutcome, SourceContext, SourceError};
@@ -236,13 +237,72 @@ fn is_guid(text: &str) -> bool {
     text.len() == 36 && text.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
+/// A Meetings Plus source's params: none beyond the base URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingsPlusParams {}
+
+impl PlatformParams for MeetingsPlusParams {
+    fn adapter(&self, pass: PassContext) -> Box<dyn SourceAdapter> {
+        Box::new(MeetingsPlusSource { pass, types: None, page: None })
+    }
+}
+
+/// A pass over a Meetings Plus anslagstavla: the announcement types (optional: without them a
+/// type given as an id goes unnamed), then the published list page by page; the harvester asks
+/// for the detail (with the description and the diarienummer in it) of every changed item.
+pub struct MeetingsPlusSource {
+    pass: PassContext,
+    types: Option<AnnouncementTypes>,
+    /// The list page asked for last; `None` while the types are asked for.
+    page: Option<u32>,
+}
+
+impl MeetingsPlusSource {
+    fn list_request(&self, page: u32) -> Request {
+        Request::get(list_url(&self.pass.source.base_url, page, self.pass.page_size)).listing_page()
+    }
+}
+
+impl SourceAdapter for MeetingsPlusSource {
+    fn first_request(&mut self) -> Request {
+        Request::get(types_url(&self.pass.source.base_url)).optional()
+    }
+
+    fn step(&mut self, reply: Reply) -> Result<Step, SourceError> {
+        let Some(page) = self.page else {
+            if let Reply::Failed(reason) = &reply {
+                tracing::debug!(source = %self.pass.source.source_id, error = %reason, "no announcement types");
+            }
+            self.types = parse_announcement_types(reply.text()).ok();
+            self.page = Some(1);
+            return Ok(Step::then(self.list_request(1)));
+        };
+        let outcome = parse_list(&self.pass.source, reply.text(), page, self.pass.page_size, self.types.as_ref())?;
+        let next = outcome.next_page.map(|next| {
+            self.page = Some(next);
+            self.list_request(next)
+        });
+        Ok(Step::page(outcome, next))
+    }
+
+    fn detail_request(&self, item_id: &str) -> Option<Request> {
+        Some(Request::get(detail_url(&self.pass.source.base_url, item_id)))
+    }
+
+    fn parse_detail(&self, payload: &str) -> Option<Document> {
+        let outcome = parse_detail(&self.pass.source, payload, self.types.as_ref()).ok()?;
+        outcome.documents.into_iter().next()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::adapter::run_to_end;
     use crate::ErrorCheck;
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::Platform;
 
     const ANGE: &str = include_str!("../tests/fixtures/meetingsplus-ange-announcements-published.json");
     const DETAIL: &str = include_str!("../tests/fixtures/meetingsplus-announcement-detail.json");
@@ -252,7 +312,7 @@ mod tests {
     const ERROR_PAGE: &str = include_str!("../tests/fixtures/error-page.html");
 
     fn context() -> SourceContext {
-        SourceContext::new("ange-meetingsplus", "2260", Platform::MeetingsPlus, "https://moten.ange.se")
+        SourceContext::new("ange-meetingsplus", "2260", "meetingsplus", "https://moten.ange.se")
     }
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -397,5 +457,54 @@ mod tests {
             assert!(check(&error), "{error}");
         }
         assert!(parse_detail(&context(), "[]", None).is_err());
+    }
+
+    #[test]
+    fn the_adapter_asks_for_types_then_pages_and_names_details_by_raw_id() {
+        let pass = PassContext { source: context(), page_size: 5, today: date(2024, 3, 1).unwrap() };
+        let mut adapter = MeetingsPlusParams {}.adapter(pass);
+        // The types are optional: a failure names no type but does not stop the pass.
+        let (outcome, requests) = run_to_end(adapter.as_mut(), |request| {
+            if request.target.contains("announcement-types") {
+                Reply::Failed("HTTP 404".into())
+            } else {
+                Reply::body(ANGE)
+            }
+        })
+        .unwrap();
+        let targets: Vec<&str> = requests.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                types_url("https://moten.ange.se"),
+                list_url("https://moten.ange.se", 1, 5),
+                list_url("https://moten.ange.se", 2, 5)
+            ]
+        );
+        assert!(requests[0].optional && !requests[0].listing_page);
+        assert!(requests[1..].iter().all(|r| r.listing_page && !r.optional));
+        assert_eq!(outcome.documents.len(), 14);
+        assert_eq!(outcome.item_ids.len(), 14);
+        assert_eq!(outcome.item_ids[0], "4825b254-0228-4723-8e7c-33ae0d644cc7");
+        assert_eq!(outcome.documents[0].id, format!("2260-meetingsplus-{}", outcome.item_ids[0]));
+        let detail = adapter.detail_request(&outcome.item_ids[0]).unwrap();
+        assert_eq!(detail.target, detail_url("https://moten.ange.se", "4825b254-0228-4723-8e7c-33ae0d644cc7"));
+        let detailed = adapter.parse_detail(DETAIL).unwrap();
+        assert_eq!(detailed.diarienummer.as_deref(), Some("BoM 2026-000840"));
+        assert!(adapter.parse_detail("<html>").is_none());
+    }
+
+    #[test]
+    fn the_adapter_fails_on_a_list_that_is_not_one() {
+        let pass = PassContext { source: context(), page_size: 100, today: date(2024, 3, 1).unwrap() };
+        let mut adapter = MeetingsPlusParams {}.adapter(pass);
+        let result = run_to_end(adapter.as_mut(), |request| {
+            if request.target.contains("announcement-types") {
+                Reply::body(TYPES_ARRAY)
+            } else {
+                Reply::body(ERROR_PAGE)
+            }
+        });
+        assert!(matches!(result, Err(SourceError::HtmlInsteadOfJson { .. })), "{result:?}");
     }
 }

@@ -17,8 +17,10 @@ use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use namndsok_model::Kind;
+use serde::Deserialize;
 use serde_json::Value;
 
+use crate::adapter::{PassContext, PlatformParams, Problem, Reply, Request, SourceAdapter, Step};
 use crate::draft::Draft;
 use crate::text::{self, clean_line};
 use crate::{
@@ -242,11 +244,69 @@ fn notice_into(
     draft.finish_into(context, outcome);
 }
 
+/// A Netpublicator source's params.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetpublicatorParams {
+    /// The board id (a GUID) from the board's public URL.
+    pub board: String,
+}
+
+impl PlatformParams for NetpublicatorParams {
+    fn check(&self) -> Vec<Problem> {
+        let board = &self.board;
+        if !board.is_empty() && board.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-') {
+            return Vec::new();
+        }
+        vec![("board", format!("is {board:?}, expected a board id (hex digits and `-`)"))]
+    }
+
+    fn adapter(&self, pass: PassContext) -> Box<dyn SourceAdapter> {
+        Box::new(NetpublicatorSource { board: self.board.clone(), pass, setup: None, index: None })
+    }
+}
+
+/// A pass over a Netpublicator board: its setup (optional: it names the nämnder), then `find`
+/// pages by item offset.
+pub struct NetpublicatorSource {
+    board: String,
+    pass: PassContext,
+    setup: Option<Setup>,
+    /// The offset asked for last; `None` while the setup is asked for.
+    index: Option<u32>,
+}
+
+impl NetpublicatorSource {
+    fn find_request(&self, index: u32) -> Request {
+        Request::get(find_url(&self.pass.source.base_url, &self.board, index, self.pass.page_size)).listing_page()
+    }
+}
+
+impl SourceAdapter for NetpublicatorSource {
+    fn first_request(&mut self) -> Request {
+        Request::get(setup_url(&self.pass.source.base_url, &self.board)).optional()
+    }
+
+    fn step(&mut self, reply: Reply) -> Result<Step, SourceError> {
+        let Some(index) = self.index else {
+            self.setup = parse_setup(reply.text()).ok();
+            self.index = Some(0);
+            return Ok(Step::then(self.find_request(0)));
+        };
+        let outcome =
+            parse_find(&self.pass.source, &self.board, reply.text(), index, self.pass.page_size, self.setup.as_ref())?;
+        let next = outcome.next_page.map(|next| {
+            self.index = Some(next);
+            self.find_request(next)
+        });
+        Ok(Step::page(outcome, next))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ErrorCheck;
-    use crate::Platform;
 
     const FIND: &str = include_str!("../tests/fixtures/netpublicator-find.jsonp");
     const SETUP: &str = include_str!("../tests/fixtures/netpublicator-setup.jsonp");
@@ -254,7 +314,7 @@ mod tests {
     const BOARD: &str = "59197884-5b86-40ff-928f-9410b17bae0d";
 
     fn context() -> SourceContext {
-        SourceContext::new("lomma-netpublicator", "1262", Platform::Netpublicator, PUBLIC_BASE)
+        SourceContext::new("lomma-netpublicator", "1262", "netpublicator", PUBLIC_BASE)
     }
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {

@@ -13,8 +13,10 @@
 //! anslag documents. `url` = the site's base + the announcement's `uri`.
 
 use namndsok_model::Kind;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::adapter::{PassContext, PlatformParams, Problem, Reply, Request, SourceAdapter, Step};
 use crate::draft::Draft;
 use crate::text::{self, clean_line};
 use crate::{describe, json_value_end, parse_json, scalar_text, snippet, ParseOutcome, SourceContext, SourceError};
@@ -182,18 +184,64 @@ fn date_value(value: &Value) -> Option<chrono::NaiveDate> {
     }
 }
 
+/// A Sitevision source's params.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SitevisionParams {
+    /// The anslagstavla page's path (with its query, if any), from `/`.
+    pub path: String,
+    /// The portlet whose initial state lists the notices; without one (or empty), every state
+    /// with an `announcements` array is read.
+    #[serde(default)]
+    pub portlet: Option<String>,
+}
+
+impl PlatformParams for SitevisionParams {
+    fn check(&self) -> Vec<Problem> {
+        if self.path.starts_with('/') {
+            return Vec::new();
+        }
+        vec![("path", format!("is {:?}, expected a page path starting with `/`", self.path))]
+    }
+
+    fn adapter(&self, pass: PassContext) -> Box<dyn SourceAdapter> {
+        let portlet = self.portlet.clone().filter(|p| !p.is_empty());
+        Box::new(SitevisionSource { path: self.path.clone(), portlet, pass })
+    }
+}
+
+/// A pass over a Sitevision anslagstavla: one page with the listing embedded as JSON, fetched
+/// conditionally (an unchanged page means every item is unchanged).
+pub struct SitevisionSource {
+    path: String,
+    portlet: Option<String>,
+    pass: PassContext,
+}
+
+impl SourceAdapter for SitevisionSource {
+    fn first_request(&mut self) -> Request {
+        Request::get(page_url(&self.pass.source.base_url, &self.path)).conditional()
+    }
+
+    fn step(&mut self, reply: Reply) -> Result<Step, SourceError> {
+        if reply == Reply::NotModified {
+            return Ok(Step::not_modified());
+        }
+        Ok(Step::page(parse_page(&self.pass.source, reply.text(), self.portlet.as_deref())?, None))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::Platform;
 
     const PAGE: &str = include_str!("../tests/fixtures/sitevision-anslagstavla.html");
     const ERROR_PAGE: &str = include_str!("../tests/fixtures/error-page.html");
 
     fn context() -> SourceContext {
-        SourceContext::new("ale-sitevision", "1440", Platform::Sitevision, "https://ale.se")
+        SourceContext::new("ale-sitevision", "1440", "sitevision", "https://ale.se")
     }
 
     #[test]
@@ -266,5 +314,21 @@ mod tests {
         assert!(matches!(parse_page(&context(), cut, None), Err(SourceError::Truncated { .. })));
         let broken = "<script>AppRegistry.registerInitialState('x', {\"announcements\": [nope]});</script>";
         assert!(matches!(parse_page(&context(), broken, None), Err(SourceError::NotJson { .. })));
+    }
+
+    #[test]
+    fn the_adapter_asks_conditionally_and_passes_not_modified_on() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let pass = PassContext { source: context(), page_size: 100, today };
+        let params = SitevisionParams { path: "/anslagstavla.html".into(), portlet: Some(String::new()) };
+        let mut adapter = params.adapter(pass);
+        let request = adapter.first_request();
+        assert_eq!(request.target, "https://ale.se/anslagstavla.html");
+        assert!(request.conditional && !request.listing_page);
+        let step = adapter.step(Reply::NotModified).unwrap();
+        assert!(step.not_modified && step.next.is_none() && step.outcome.documents.is_empty());
+        let step = adapter.step(Reply::body(PAGE)).unwrap();
+        assert!(!step.not_modified && step.next.is_none());
+        assert!(!step.outcome.documents.is_empty());
     }
 }

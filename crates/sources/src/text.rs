@@ -1,113 +1,28 @@
 //! Text helpers shared by every adapter: HTML entities and tags, whitespace, personnummer
 //! redaction, diarienummer extraction, document ids and the date spellings platforms use.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::NaiveDate;
 use namndsok_model::CaseNumber;
 
-/// Decodes HTML character references: `&#228;`, `&#xE4;`, `&auml;`, `&amp;` and the other
-/// named ones that occur in Swedish text. Unknown names and references without a `;` are left
-/// as they are (so `AT&T` survives); one pass only, so `&amp;lt;` becomes `&lt;`.
+/// Decodes HTML character references as the HTML5 spec does (through `htmlize`, which knows
+/// every named reference): `&#228;`, `&#xE4;`, `&auml;`, `&amp;`, legacy names without `;`, and
+/// the Windows-1252 remap of numeric references in 128–159 (`&#150;` → `–`, as browsers show
+/// it). Unknown names are left as they are (so `AT&T` survives); one pass only, so `&amp;lt;`
+/// becomes `&lt;`. Invisible formatting characters that only break words — soft hyphen, zero
+/// width (non-)joiner, left-to-right and right-to-left marks — are dropped, whether they were
+/// written as references (`av&shy;stämning`) or literally.
 pub fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
+    if !text.contains('&') && !text.contains(is_invisible) {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        match after.find(';').filter(|&end| end > 0 && end <= 32).and_then(|end| {
-            let decoded = decode_reference(&after[..end])?;
-            Some((end, decoded))
-        }) {
-            Some((end, decoded)) => {
-                if let Some(c) = decoded {
-                    out.push(c);
-                }
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    let decoded = htmlize::unescape(text);
+    debug_assert!(!decoded.contains('\0') || text.contains('\0'), "a reference never decodes to NUL");
+    decoded.chars().filter(|&c| !is_invisible(c)).collect()
 }
 
-/// `Some(Some(c))` for a character, `Some(None)` for a reference that decodes to nothing
-/// (`&shy;`), `None` for something that is not a reference.
-fn decode_reference(name: &str) -> Option<Option<char>> {
-    if let Some(number) = name.strip_prefix('#') {
-        let code = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => number.parse::<u32>().ok()?,
-        };
-        // Invalid code points and NUL become U+FFFD, as browsers do.
-        return Some(Some(char::from_u32(code).filter(|&c| c != '\0').unwrap_or('\u{fffd}')));
-    }
-    let c = match name {
-        "amp" | "AMP" => '&',
-        "lt" | "LT" => '<',
-        "gt" | "GT" => '>',
-        "quot" | "QUOT" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "shy" => return Some(None),
-        "aring" => 'å',
-        "Aring" => 'Å',
-        "auml" => 'ä',
-        "Auml" => 'Ä',
-        "ouml" => 'ö',
-        "Ouml" => 'Ö',
-        "aelig" => 'æ',
-        "AElig" => 'Æ',
-        "oslash" => 'ø',
-        "Oslash" => 'Ø',
-        "eacute" => 'é',
-        "Eacute" => 'É',
-        "egrave" => 'è',
-        "Egrave" => 'È',
-        "aacute" => 'á',
-        "agrave" => 'à',
-        "uuml" => 'ü',
-        "Uuml" => 'Ü',
-        "iacute" => 'í',
-        "oacute" => 'ó',
-        "ccedil" => 'ç',
-        "szlig" => 'ß',
-        "ndash" => '–',
-        "mdash" => '—',
-        "hellip" => '…',
-        "laquo" => '«',
-        "raquo" => '»',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "sbquo" => '‚',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "bdquo" => '„',
-        "bull" => '•',
-        "middot" => '·',
-        "sect" => '§',
-        "para" => '¶',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        "deg" => '°',
-        "euro" => '€',
-        "times" => '×',
-        "divide" => '÷',
-        "plusmn" => '±',
-        "frac12" => '½',
-        "half" => '½',
-        "sup2" => '²',
-        "thinsp" | "ensp" | "emsp" => ' ',
-        "zwnj" | "zwj" | "lrm" | "rlm" => return Some(None),
-        _ => return None,
-    };
-    Some(Some(c))
+/// Characters that are dropped from decoded text.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200c}' | '\u{200d}' | '\u{200e}' | '\u{200f}')
 }
 
 /// Elements whose content is not text.
@@ -374,20 +289,8 @@ pub fn find_date(text: &str) -> Option<NaiveDate> {
         .or_else(|| parse_swedish_date(text))
 }
 
-/// The calendar day in Sweden of a Unix timestamp in milliseconds (Sitevision's dates). Uses
-/// the EU summer-time rule (last Sunday of March to last Sunday of October, 01:00 UTC).
-pub fn stockholm_date_from_millis(millis: i64) -> Option<NaiveDate> {
-    let utc: DateTime<Utc> = Utc.timestamp_millis_opt(millis).single()?;
-    let year = utc.year();
-    let switch = |month: u32| -> Option<DateTime<Utc>> {
-        let last = NaiveDate::from_ymd_opt(year, month + 1, 1)?.checked_sub_days(Days::new(1))?;
-        let sunday = last.checked_sub_days(Days::new(u64::from(last.weekday().num_days_from_sunday())))?;
-        Some(Utc.from_utc_datetime(&NaiveDateTime::new(sunday, NaiveTime::from_hms_opt(1, 0, 0)?)))
-    };
-    let summer = utc >= switch(3)? && utc < switch(10)?;
-    let offset = chrono::Duration::hours(if summer { 2 } else { 1 });
-    Some((utc + offset).date_naive())
-}
+/// The calendar day in Sweden of a Unix timestamp in milliseconds (Sitevision's dates).
+pub use namndsok_model::time::stockholm_date_from_millis;
 
 /// A body built from a main text and labelled facts (`Typ: Kungörelse`), one per line after it.
 pub fn compose_body(main: Option<&str>, facts: &[(&str, String)]) -> Option<String> {
@@ -425,9 +328,45 @@ mod tests {
             ("&amp;lt;", "&lt;"),
             ("av&shy;stämning", "avstämning"),
             ("&#8211; &#8217;", "– ’"),
+            // HTML5: numeric references in 128–159 are Windows-1252 code points.
+            ("1990&#150;1995 &#147;citat&#148; &#128;", "1990–1995 “citat” €"),
+            ("&#x96; &#x85;", "– …"),
+            // Names outside the hand-written list of old, and invalid code points.
+            ("&frac34; &thorn; &NotEqualTilde; &#0; &#xD800; &#x110000;", "¾ þ ≂̸ \u{fffd} \u{fffd} \u{fffd}"),
+            // Legacy names without `;`, as browsers read them in text.
+            ("&copy 2024 &amp Co", "© 2024 & Co"),
+            ("zwj&zwj;nj&zwnj;\u{ad}", "zwjnj"),
         ];
         for (input, expected) in cases {
             assert_eq!(decode_entities(input), expected, "{input}");
+        }
+    }
+
+    mod decoding {
+        use proptest::prelude::*;
+
+        use super::super::{decode_entities, is_invisible};
+
+        proptest! {
+            #[test]
+            fn never_panics(text in "(&|#|x|;|[0-9a-fA-F]|[a-z]{1,8}|\\PC)*") {
+                let _ = decode_entities(&text);
+            }
+
+            #[test]
+            fn leaves_text_without_references_alone(text in "[^&]*") {
+                let expected: String = text.chars().filter(|&c| !is_invisible(c)).collect();
+                let decoded = decode_entities(&text);
+                prop_assert_eq!(&decoded, &expected);
+                prop_assert_eq!(decode_entities(&decoded), decoded);
+            }
+
+            #[test]
+            fn round_trips_escaped_text(text in "\\PC*") {
+                let expected: String = text.chars().filter(|&c| !is_invisible(c)).collect();
+                prop_assert_eq!(decode_entities(&htmlize::escape_text(text.as_str())), expected.clone());
+                prop_assert_eq!(decode_entities(&htmlize::escape_attribute(text.as_str())), expected);
+            }
         }
     }
 

@@ -9,8 +9,10 @@
 //! `{code, message, data: {status}}` ([`SourceError::Remote`]).
 
 use namndsok_model::Kind;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::adapter::{PassContext, PlatformParams, Problem, Reply, Request, SourceAdapter, Step};
 use crate::draft::Draft;
 use crate::text;
 use crate::{describe, parse_json, scalar_text, ParseOutcome, SourceContext, SourceError};
@@ -141,20 +143,85 @@ fn post_into(context: &SourceContext, post: &Map<String, Value>, kind: Kind, out
     draft.finish_into(context, outcome);
 }
 
+/// A WordPress source's params.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordPressParams {
+    /// The REST post type the anslag are published as (`anslag`).
+    pub post_type: String,
+    #[serde(default = "WordPressParams::default_kind")]
+    pub kind: Kind,
+}
+
+impl WordPressParams {
+    fn default_kind() -> Kind {
+        Kind::Anslag
+    }
+}
+
+impl PlatformParams for WordPressParams {
+    fn check(&self) -> Vec<Problem> {
+        let post_type = &self.post_type;
+        if !post_type.is_empty() && post_type.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') {
+            return Vec::new();
+        }
+        vec![("post_type", format!("is {post_type:?}, expected a REST post type such as `anslag`"))]
+    }
+
+    fn adapter(&self, pass: PassContext) -> Box<dyn SourceAdapter> {
+        Box::new(WordPressSource { params: self.clone(), pass, page: 1 })
+    }
+}
+
+/// A pass over a WordPress REST post type: pages of posts, as many as `X-WP-TotalPages` says.
+pub struct WordPressSource {
+    params: WordPressParams,
+    pass: PassContext,
+    /// The page asked for last.
+    page: u32,
+}
+
+impl WordPressSource {
+    fn posts_request(&self) -> Request {
+        Request::get(posts_url(&self.pass.source.base_url, &self.params.post_type, self.page)).listing_page()
+    }
+}
+
+impl SourceAdapter for WordPressSource {
+    fn first_request(&mut self) -> Request {
+        self.posts_request()
+    }
+
+    fn step(&mut self, reply: Reply) -> Result<Step, SourceError> {
+        let paging = match &reply {
+            Reply::Body(response) => {
+                Paging::from_headers(response.header("x-wp-totalpages"), response.header("x-wp-total"))
+            }
+            Reply::NotModified | Reply::Failed(_) => Paging::default(),
+        };
+        let outcome = parse_posts(&self.pass.source, reply.text(), self.params.kind, self.page, paging)?;
+        let next = outcome.next_page.map(|next| {
+            self.page = next;
+            self.posts_request()
+        });
+        Ok(Step::page(outcome, next))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::ErrorCheck;
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::Platform;
+    use crate::adapter::{run_to_end, Response};
 
     const POSTS: &str = include_str!("../tests/fixtures/wordpress-eslov-anslag.json");
     const NACKA: &str = include_str!("../tests/fixtures/nacka-bygglov-kungorelser-redacted.json");
     const ERROR_PAGE: &str = include_str!("../tests/fixtures/error-page.html");
 
     fn context() -> SourceContext {
-        SourceContext::new("eslov-wordpress", "1285", Platform::WordPress, "https://eslov.se")
+        SourceContext::new("eslov-wordpress", "1285", "wordpress", "https://eslov.se")
     }
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -253,5 +320,21 @@ mod tests {
         let error = parse_posts(&context(), NACKA, Kind::Anslag, 1, Paging::default()).unwrap_err();
         let SourceError::WrongShape { found, .. } = &error else { panic!("{error}") };
         assert!(found.contains("permits"), "{found}");
+    }
+
+    #[test]
+    fn the_adapter_pages_as_the_headers_say() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let pass = PassContext { source: context(), page_size: 100, today };
+        let mut adapter = WordPressParams { post_type: "anslag".into(), kind: Kind::Anslag }.adapter(pass);
+        let (outcome, requests) = run_to_end(adapter.as_mut(), |_| {
+            let headers = [("x-wp-totalpages".to_string(), "2".to_string())].into_iter().collect();
+            Reply::Body(Response { body: POSTS.to_string(), headers })
+        })
+        .unwrap();
+        let targets: Vec<&str> = requests.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(targets, [posts_url("https://eslov.se", "anslag", 1), posts_url("https://eslov.se", "anslag", 2)]);
+        assert!(requests.iter().all(|r| r.listing_page));
+        assert!(!outcome.documents.is_empty());
     }
 }

@@ -1,0 +1,20 @@
+//! Why a source's pass failed.
+
+use crate::fetch::FetchError;
+
+/// Why a source's pass failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HarvestError {
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("{0}")]
+    Source(#[from] namndsok_sources::SourceError),
+    #[error("the source listed no items (it listed {0} before); keeping what is indexed")]
+    SuddenlyEmpty(u64),
+    #[error("index: {0}")]
+    Index(#[from] namndsok_index::IndexError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("more than {0} pages; stopped")]
+    TooManyPages(u32),
+}
