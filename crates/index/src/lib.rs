@@ -1,16 +1,24 @@
 //! Nämndsök's index: one tantivy index in one directory, its schema and analyzers described by
 //! `index-config/`, and the search that runs on it.
 //!
-//! - [`config`]: `schema.toml` and `analyzers.toml`, parsed and checked.
+//! - [`config`]: `schema.toml` and `analyzers.toml`, parsed and checked (benchmarks adjust the
+//!   parsed values through [`SearchIndex::create_in_ram_with`], never the text).
 //! - [`SearchIndex`]: opening (and refusing an index built with other analysis), upserting
 //!   documents, atomic commits.
-//! - [`import`]: Document JSON v1 files in, a report of what was imported and rejected out.
+//! - [`import`]: Document JSON v1 files in (through the model's one NDJSON reader), a report of
+//!   what was imported and rejected out.
 //! - [`query`]: the query language people type, parsed leniently into clauses.
-//! - [`request`]: search parameters (shared by the JSON API and the web page), validated.
-//! - [`search`]: clauses to a tantivy query, hits, snippets, facets, paging; underneath it,
+//! - [`request`]: the typed search — [`SearchRequest`] (words, filters, order, page) and
+//!   [`SearchOptions`] (typo tolerance, every word required).
+//! - [`search`]: the orchestration — counting, tiers, pruning, collecting; `expand` builds the
+//!   tantivy query from the clauses, `hits` shapes hits, snippets and facets; underneath,
 //!   `tier` (the query types), `prune` (block-max WAND and sampled counts past 200,000
 //!   matches), `dates` (what an index kept newest first makes cheap), `fuzzy` (typos as
 //!   terms), `facets` and [`cache`] (answers to repeated searches until the next commit).
+//!
+//! What it deliberately does not do: speak HTTP. Query-string parameters, cursors, status codes
+//! and the JSON the API returns belong to `namndsok-server`; the index takes and returns typed
+//! values. It also never fetches, schedules or alerts: documents are handed to it.
 //!
 //! Invariants: every document in the index passed `namndsok_model::Document` validation; the
 //! index directory only ever changes through tantivy's atomic commit, so a crash leaves the last
