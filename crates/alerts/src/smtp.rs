@@ -3,8 +3,9 @@
 //! lettre speaks the protocol: EHLO, STARTTLS (RFC 3207) or TLS from the first byte (SMTPS),
 //! AUTH PLAIN or LOGIN by what the relay offers, `BODY=8BITMIME`/`SMTPUTF8` when the message
 //! or the envelope needs them, dot-stuffing, RFC 2047 encoded words and line folding in the
-//! headers. This module only decides what lettre cannot know in advance: the body goes as
-//! `8bit` when the relay announced 8BITMIME and as quoted-printable otherwise.
+//! headers, the body's transfer encoding (7bit, quoted-printable or base64; `8bit` only when
+//! the relay announced 8BITMIME and no line is longer than 76 characters, so alerts, whose
+//! links and titles are longer, go quoted-printable).
 //!
 //! The connection is plain TCP ([`Tls::None`], the default: a relay on the same host or network
 //! such as Postfix or OpenSMTPD that does TLS onwards), upgraded with STARTTLS after the first
@@ -177,8 +178,8 @@ fn raw_header(name: &'static str, value: String) -> HeaderValue {
 }
 
 impl Email {
-    /// The message as lettre sends it: the body `8bit` when the relay takes 8BITMIME, else
-    /// quoted-printable.
+    /// The message as lettre sends it to a relay that does (`eight_bit`) or does not take
+    /// 8BITMIME.
     pub fn message(&self, eight_bit: bool) -> Result<Message, SmtpError> {
         let mut builder = Message::builder()
             .from(Mailbox::new(Some("Nämndsök".to_string()), address(&self.from)?))
@@ -195,10 +196,13 @@ impl Email {
                 .raw_header(raw_header("List-Unsubscribe", format!("<{unsubscribe}>")))
                 .raw_header(raw_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_string()));
         }
-        let encoding =
-            if eight_bit { ContentTransferEncoding::EightBit } else { ContentTransferEncoding::QuotedPrintable };
-        let body = Body::new_with_encoding(self.body.clone(), encoding)
-            .unwrap_or_else(|_| Body::new_with_encoding(self.body.clone(), ContentTransferEncoding::Base64).unwrap());
+        // lettre's choice: 8bit only where the relay takes it and every line is short; else
+        // 7bit, quoted-printable or base64, whichever fits and is shortest.
+        let body = match eight_bit {
+            true => Body::new_with_encoding(self.body.clone(), ContentTransferEncoding::EightBit)
+                .unwrap_or_else(|_| Body::new(self.body.clone())),
+            false => Body::new(self.body.clone()),
+        };
         builder.body(body).map_err(|error| SmtpError::InvalidAddress(format!("{}: {error}", self.to)))
     }
 
@@ -256,5 +260,48 @@ pub fn send(server: &SmtpServer, email: &Email) -> Result<(), SmtpError> {
             connection.abort();
             Err(SmtpError::from_lettre(error, &server.host))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email(body: &str) -> Email {
+        Email {
+            from: "bevakning@namndsok.example".into(),
+            to: "anna@example.org".into(),
+            subject: "Nämndsök: 1 ny träff".into(),
+            body: body.into(),
+            message_id: "d-1@namndsok.example".into(),
+            delivery_id: "d-1".into(),
+            unsubscribe: None,
+            date: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    fn encoding(message: &Message) -> String {
+        let text = String::from_utf8(message.formatted()).unwrap();
+        let line = text.lines().find(|line| line.starts_with("Content-Transfer-Encoding:")).unwrap();
+        line.split_once(": ").unwrap().1.to_string()
+    }
+
+    #[test]
+    fn the_body_goes_8bit_only_where_the_relay_takes_it_and_lines_are_short() {
+        let short = email("Hej!\nEn ny träff.\n");
+        assert_eq!(encoding(&short.message(true).unwrap()), "8bit");
+        assert_eq!(encoding(&short.message(false).unwrap()), "quoted-printable");
+        let long = email(&format!("Hej!\n{}\n", "Långt ord ".repeat(20)));
+        assert_eq!(encoding(&long.message(true).unwrap()), "quoted-printable");
+        assert_eq!(encoding(&email("Hello\n").message(false).unwrap()), "7bit");
+    }
+
+    #[test]
+    fn addresses_that_cannot_be_sent_are_permanent_errors() {
+        let mut bad = email("x");
+        bad.to = "not an address".into();
+        let error = bad.message(true).unwrap_err();
+        assert!(matches!(error, SmtpError::InvalidAddress(_)) && error.is_permanent(), "{error}");
+        assert!(!SmtpError::Transient("421".into()).is_permanent());
     }
 }
