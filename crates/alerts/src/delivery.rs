@@ -199,6 +199,10 @@ impl Deliverer {
 
     /// Sends every row due at `now` (up to 100 per call; call again while `sent + retried +
     /// failed + dropped` is 100). Without e-mail, only webhook rows are taken.
+    ///
+    /// This blocks on the network (SMTP, and reqwest's blocking client, which runs a runtime of
+    /// its own): call it from a plain or blocking thread (`spawn_blocking`), never from inside
+    /// an async task.
     pub fn deliver_due(&self, store: &AlertStore, now: DateTime<Utc>) -> Result<DeliveryReport, AlertError> {
         let mut report = DeliveryReport::default();
         let kinds: &[OutboxKind] = if self.email_enabled {

@@ -95,9 +95,9 @@ impl SmtpError {
             return SmtpError::Tls(format!("the SMTP server {host} does not offer STARTTLS ({error})"));
         }
         if error.is_tls() || is_tls_failure(&error) {
-            return SmtpError::Tls(format!("{error}: {}", sources(&error)));
+            return SmtpError::Tls(describe(&error));
         }
-        SmtpError::Transient(format!("{error}: {}", sources(&error)))
+        SmtpError::Transient(describe(&error))
     }
 }
 
@@ -121,19 +121,20 @@ pub(crate) fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool 
     false
 }
 
-/// The error's causes as one line.
-pub(crate) fn sources(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
+/// The error and its causes as one line (a cause whose text is already there is left out:
+/// wrappers often repeat it).
+pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
     let mut next = cause(error);
     while let Some(error) = next {
-        let text = error.to_string();
-        // Wrappers often repeat their cause's text.
-        if !parts.last().is_some_and(|last| last.contains(&text)) {
-            parts.push(text);
+        let part = error.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
         }
         next = cause(error);
     }
-    parts.join(": ")
+    text
 }
 
 /// Where and as whom to send.

@@ -22,7 +22,7 @@ use reqwest::Url;
 use sha2::Sha256;
 
 /// Why a webhook could not be delivered.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum WebhookError {
     #[error("invalid webhook URL: {0}")]
     InvalidUrl(String),
@@ -251,7 +251,7 @@ pub fn client(
         }
         builder = builder.tls_certs_only(certificates);
     }
-    builder.build().map_err(|e| WebhookError::Tls(format!("TLS setup: {e}: {}", crate::smtp::sources(&e))))
+    builder.build().map_err(|e| WebhookError::Tls(format!("TLS setup: {}", crate::smtp::describe(&e))))
 }
 
 /// `POST`s `body` as JSON to `url` with the delivery and signature headers. Returns the status
@@ -290,16 +290,11 @@ fn from_reqwest(error: reqwest::Error) -> WebhookError {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&error);
     while let Some(cause) = next {
         if let Some(refused) = cause.downcast_ref::<WebhookError>() {
-            return match refused {
-                WebhookError::PrivateAddress { host, address } => {
-                    WebhookError::PrivateAddress { host: host.clone(), address: *address }
-                }
-                other => WebhookError::Resolve { host: String::new(), reason: other.to_string() },
-            };
+            return refused.clone();
         }
         next = cause.source();
     }
-    let detail = format!("{error}: {}", crate::smtp::sources(&error));
+    let detail = crate::smtp::describe(&error);
     if crate::smtp::is_tls_failure(&error) {
         WebhookError::Tls(detail)
     } else if error.is_timeout() {
