@@ -76,41 +76,49 @@ struct Mail {
 }
 
 impl Mail {
-    /// A header's value, unfolded, with RFC 2047 (base64) encoded words decoded.
+    /// A header's value, unfolded, with RFC 2047 (base64) encoded words decoded; the space
+    /// between two adjacent encoded words is dropped (RFC 2047 §6.2).
     fn header(&self, name: &str) -> Option<String> {
         let head = self.data.split("\r\n\r\n").next().unwrap().replace("\r\n ", " ");
         let line = head.lines().find(|line| line.split_once(':').is_some_and(|(k, _)| k.eq_ignore_ascii_case(name)))?;
         let value = line.split_once(':').unwrap().1.trim();
         let mut out = String::new();
-        let mut bytes = Vec::new();
-        for part in value.split(' ') {
-            match part.strip_prefix("=?UTF-8?B?").and_then(|p| p.strip_suffix("?=")) {
-                Some(encoded) => bytes.extend(base64_decode(encoded)),
-                None => {
-                    out.push_str(&String::from_utf8(std::mem::take(&mut bytes)).unwrap());
-                    if !out.is_empty() {
-                        out.push(' ');
-                    }
-                    out.push_str(part);
-                }
+        let mut previous_encoded = false;
+        for (index, part) in value.split(' ').enumerate() {
+            let prefix = part.get(..10).filter(|p| p.eq_ignore_ascii_case("=?UTF-8?B?"));
+            let encoded = prefix.and_then(|_| part[10..].strip_suffix("?="));
+            if index > 0 && !(previous_encoded && encoded.is_some()) {
+                out.push(' ');
             }
+            match encoded {
+                Some(encoded) => out.push_str(&String::from_utf8(base64_decode(encoded)).unwrap()),
+                None => out.push_str(part),
+            }
+            previous_encoded = encoded.is_some();
         }
-        out.push_str(&String::from_utf8(bytes).unwrap());
         Some(out)
     }
 
-    fn body(&self) -> &str {
-        self.data.split_once("\r\n\r\n").unwrap().1
+    /// The body, quoted-printable decoded when it was sent so.
+    fn body(&self) -> String {
+        let raw = self.data.split_once("\r\n\r\n").unwrap().1;
+        match self.header("Content-Transfer-Encoding").as_deref() {
+            Some("quoted-printable") => {
+                let decoded = quoted_printable::decode(raw, quoted_printable::ParseMode::Strict).unwrap();
+                String::from_utf8(decoded).unwrap()
+            }
+            _ => raw.to_string(),
+        }
     }
 
     /// The path of the first link in the body that starts with `{PUBLIC_URL}{prefix}`.
     fn link(&self, prefix: &str) -> String {
         let start = format!("{PUBLIC_URL}{prefix}");
-        let link = self
-            .body()
+        let body = self.body();
+        let link = body
             .split_whitespace()
             .find(|word| word.starts_with(&start))
-            .unwrap_or_else(|| panic!("no {start} link in {}", self.body()));
+            .unwrap_or_else(|| panic!("no {start} link in {body}"));
         link.trim_start_matches(PUBLIC_URL).to_string()
     }
 }

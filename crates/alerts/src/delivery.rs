@@ -3,8 +3,9 @@
 //! - **E-mail**: one plain-text message in Swedish per row, with each new document's title,
 //!   kommun, date and link (`{base_url}/d/{id}`), or for a flood a summary with the count and a
 //!   link to the search; a one-click unsubscribe link (`{base_url}/unsubscribe/{token}`) in the
-//!   body and as `List-Unsubscribe` (RFC 8058). Sent with the small client in [`crate::smtp`]
-//!   (plain SMTP to a local relay, STARTTLS or implicit TLS, as [`SmtpSettings::tls`] says).
+//!   body and as `List-Unsubscribe` (RFC 8058). Sent with lettre, see [`crate::smtp`] (plain
+//!   SMTP to a local relay, STARTTLS or implicit TLS, as [`SmtpSettings::tls`] says). A 5xx
+//!   answer from the relay is permanent and gives the row up; anything else is retried.
 //! - **Webhook**: `POST` of `{"delivery_id", "saved_search_id", …, "documents": […]}` with
 //!   `X-Namndsok-Signature: sha256=<hex HMAC-SHA256 of the exact body, keyed with the search's
 //!   secret>` and `X-Namndsok-Delivery: <delivery id>` (the same on every retry). `http://` or
@@ -29,7 +30,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::matcher::{AlertDocument, AlertPayload};
-use crate::smtp::{self, encode_header, Envelope, SmtpServer, Tls as SmtpTls};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::smtp::{self, Email, SmtpServer, Tls as SmtpTls};
 use crate::store::{Account, AlertStore, Delivery, OutboxItem, OutboxKind, SavedSearch, SearchId};
 use crate::webhook::{self, WebhookError, WebhookUrl};
 use crate::AlertError;
@@ -39,7 +42,7 @@ use crate::AlertError;
 pub struct SmtpSettings {
     pub host: String,
     pub port: u16,
-    /// AUTH PLAIN user name, if the relay wants one.
+    /// AUTH user name (PLAIN or LOGIN, as the relay offers), if the relay wants one.
     pub username: Option<String>,
     pub password: Option<String>,
     /// The envelope and `From:` address.
@@ -60,7 +63,7 @@ pub struct WebhookSettings {
     /// Allow loopback, private and link-local addresses (tests, or receivers on our own
     /// network by deliberate choice). Off in production.
     pub allow_private_addresses: bool,
-    /// Connect, write and read timeout of one delivery.
+    /// Connect timeout, and the timeout of one whole delivery.
     pub timeout: Duration,
     /// For `https://` webhooks, trust only the certificates in this PEM instead of the system
     /// roots (tests, or receivers with a private CA).
@@ -196,6 +199,10 @@ impl Deliverer {
 
     /// Sends every row due at `now` (up to 100 per call; call again while `sent + retried +
     /// failed + dropped` is 100). Without e-mail, only webhook rows are taken.
+    ///
+    /// This blocks on the network (SMTP, and reqwest's blocking client, which runs a runtime of
+    /// its own): call it from a plain or blocking thread (`spawn_blocking`), never from inside
+    /// an async task.
     pub fn deliver_due(&self, store: &AlertStore, now: DateTime<Utc>) -> Result<DeliveryReport, AlertError> {
         let mut report = DeliveryReport::default();
         let kinds: &[OutboxKind] = if self.email_enabled {
@@ -203,8 +210,10 @@ impl Deliverer {
         } else {
             &[OutboxKind::Webhook]
         };
+        // Built on the first webhook of the pass, used for the rest of it.
+        let mut client = None;
         for item in store.claim_due_of(now, BATCH, LEASE, kinds)? {
-            self.deliver_one(store, &item, now, &mut report)?;
+            self.deliver_one(store, &item, now, &mut report, &mut client)?;
         }
         if report != DeliveryReport::default() {
             tracing::info!(
@@ -225,6 +234,7 @@ impl Deliverer {
         item: &OutboxItem,
         now: DateTime<Utc>,
         report: &mut DeliveryReport,
+        client: &mut Option<reqwest::blocking::Client>,
     ) -> Result<(), AlertError> {
         if item.kind == OutboxKind::Notice {
             let account = match store.account(item.account_id) {
@@ -235,7 +245,7 @@ impl Deliverer {
             let subject = item.payload["subject"].as_str().unwrap_or("Nämndsök");
             let body = item.payload["body"].as_str().unwrap_or("");
             let message = self.message(&account.email, subject, body, &item.delivery_id, None, now);
-            let outcome = self.send_email(&account.email, &message);
+            let outcome = self.send_email(&message);
             return self.record_email(store, item, outcome, now, report);
         }
         let Some(search_id) = item.saved_search_id else {
@@ -258,12 +268,12 @@ impl Deliverer {
             Delivery::Email => {
                 let account = store.account(search.account_id)?;
                 let message = self.alert_email(&account, &search, &payload, &item.delivery_id, now);
-                let outcome = self.send_email(&account.email, &message);
+                let outcome = self.send_email(&message);
                 self.record_email(store, item, outcome, now, report)
             }
             Delivery::Webhook { url, secret } => {
                 let body = self.webhook_body(&item.delivery_id, &search, &payload);
-                let outcome = match self.post_webhook(url, secret, &item.delivery_id, &body) {
+                let outcome = match self.post_webhook(client, url, secret, &item.delivery_id, &body) {
                     Ok(()) => Outcome::Sent,
                     Err(error) => Outcome::Failed { error: error.to_string(), permanent: false },
                 };
@@ -272,7 +282,7 @@ impl Deliverer {
         }
     }
 
-    fn send_email(&self, to: &str, message: &str) -> Outcome {
+    fn send_email(&self, email: &Email) -> Outcome {
         let server = SmtpServer {
             host: self.smtp.host.clone(),
             port: self.smtp.port,
@@ -282,12 +292,9 @@ impl Deliverer {
             tls: self.smtp.tls,
             extra_root_pem: self.smtp.extra_root_pem.clone(),
         };
-        match smtp::send(&server, &Envelope { from: &self.smtp.from, to, message }) {
+        match smtp::send(&server, email) {
             Ok(()) => Outcome::Sent,
-            Err(error) => {
-                let permanent = matches!(error, smtp::SmtpError::InvalidAddress(_));
-                Outcome::Failed { error: error.to_string(), permanent }
-            }
+            Err(error) => Outcome::Failed { permanent: error.is_permanent(), error: error.to_string() },
         }
     }
 
@@ -363,19 +370,26 @@ impl Deliverer {
         Ok(())
     }
 
-    fn post_webhook(&self, url: &str, secret: &str, delivery_id: &str, body: &[u8]) -> Result<(), WebhookError> {
+    fn post_webhook(
+        &self,
+        client: &mut Option<reqwest::blocking::Client>,
+        url: &str,
+        secret: &str,
+        delivery_id: &str,
+        body: &[u8],
+    ) -> Result<(), WebhookError> {
         let parsed = WebhookUrl::parse(url)?;
-        let addresses = webhook::resolve_checked(&parsed, self.webhook.allow_private_addresses)?;
+        let allow_private = self.webhook.allow_private_addresses;
+        let client = match client {
+            Some(client) => client,
+            None => client.insert(webhook::client(
+                self.webhook.timeout,
+                allow_private,
+                self.webhook.extra_root_pem.as_deref(),
+            )?),
+        };
         let signature = webhook::signature(secret, body);
-        webhook::post(
-            &parsed,
-            &addresses,
-            body,
-            delivery_id,
-            &signature,
-            self.webhook.timeout,
-            self.webhook.extra_root_pem.as_deref(),
-        )?;
+        webhook::post(client, &parsed, allow_private, body, delivery_id, &signature)?;
         Ok(())
     }
 
@@ -398,7 +412,7 @@ impl Deliverer {
         serde_json::to_vec(&body).expect("a webhook body serialises")
     }
 
-    /// The complete e-mail (headers and body) for a search's delivery.
+    /// The e-mail for a search's delivery.
     pub fn alert_email(
         &self,
         account: &Account,
@@ -406,7 +420,7 @@ impl Deliverer {
         payload: &AlertPayload,
         delivery_id: &str,
         now: DateTime<Utc>,
-    ) -> String {
+    ) -> Email {
         let label = clean(&payload.label);
         let count = payload.total;
         let (subject_count, documents) = if count == 1 {
@@ -444,7 +458,7 @@ impl Deliverer {
         self.message(&account.email, &subject, &body, delivery_id, Some(&unsubscribe), now)
     }
 
-    /// Headers plus body.
+    /// A message from the configured sender.
     fn message(
         &self,
         to: &str,
@@ -453,24 +467,17 @@ impl Deliverer {
         delivery_id: &str,
         unsubscribe: Option<&str>,
         now: DateTime<Utc>,
-    ) -> String {
-        let mut headers = vec![
-            format!("From: {} <{}>", encode_header("Nämndsök"), self.smtp.from),
-            format!("To: <{to}>"),
-            format!("Subject: {}", encode_header(subject)),
-            format!("Date: {}", now.to_rfc2822()),
-            format!("Message-ID: <{delivery_id}@{}>", self.sender_domain()),
-            "MIME-Version: 1.0".to_string(),
-            "Content-Type: text/plain; charset=utf-8".to_string(),
-            "Content-Transfer-Encoding: 8bit".to_string(),
-            "Auto-Submitted: auto-generated".to_string(),
-            format!("X-Namndsok-Delivery: {delivery_id}"),
-        ];
-        if let Some(unsubscribe) = unsubscribe {
-            headers.push(format!("List-Unsubscribe: <{unsubscribe}>"));
-            headers.push("List-Unsubscribe-Post: List-Unsubscribe=One-Click".to_string());
+    ) -> Email {
+        Email {
+            from: self.smtp.from.clone(),
+            to: to.to_string(),
+            subject: subject.to_string(),
+            body: body.to_string(),
+            message_id: format!("{delivery_id}@{}", self.sender_domain()),
+            delivery_id: delivery_id.to_string(),
+            unsubscribe: unsubscribe.map(str::to_string),
+            date: now.into(),
         }
-        format!("{}\r\n\r\n{}", headers.join("\r\n"), body)
     }
 
     fn sender_domain(&self) -> &str {
@@ -519,9 +526,14 @@ fn clean(text: &str) -> String {
     out
 }
 
+/// What a path segment keeps as it is: ASCII letters and digits and `-._*` (what
+/// `application/x-www-form-urlencoded` keeps); everything else, space and `/` too, is
+/// percent-encoded as UTF-8.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'*');
+
 /// Percent-encodes one path segment (spaces as `%20`, not `+`).
 fn percent_encode_segment(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
+    utf8_percent_encode(text, SEGMENT).to_string()
 }
 
 #[cfg(test)]
@@ -543,6 +555,10 @@ mod tests {
     #[test]
     fn path_segments_are_encoded() {
         assert_eq!(percent_encode_segment("a b/ö"), "a%20b%2F%C3%B6");
+        // As form_urlencoded's byte_serialize with `+` turned into `%20`, which it replaces.
+        let all: String = (0u8..128).map(char::from).chain("åäö€".chars()).collect();
+        let old = form_urlencoded::byte_serialize(all.as_bytes()).collect::<String>().replace('+', "%20");
+        assert_eq!(percent_encode_segment(&all), old);
         assert_eq!(clean("a\r\nBcc: x"), "a  Bcc: x");
     }
 }

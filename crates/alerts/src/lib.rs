@@ -1,5 +1,27 @@
 //! Nämndsök's saved searches and alerts: "tell me when a new document matches this search".
 //!
+//! This crate owns everything between "a search was saved" and "the subscriber was told": the
+//! SQLite store of accounts and saved searches, the matcher that runs every saved search
+//! against each freshly indexed batch, the outbox, and the worker that delivers it by e-mail or
+//! webhook and keeps each search's private Atom feed. It is a library with blocking calls; the
+//! server decides when they run (on a blocking thread) and how often.
+//!
+//! What it deliberately does not do:
+//!
+//! - **No HTTP surface.** Routes, JSON request shapes, status codes and HTML pages belong to
+//!   `namndsok-server`; this crate gives it typed calls and [`AlertError`].
+//! - **No search of its own.** Matching uses `namndsok-index` with the production analysis
+//!   configuration; there is no second query language or ranking here.
+//! - **No protocol code of its own.** SMTP (with STARTTLS, SMTPS, AUTH, 8BITMIME and MIME
+//!   encoding) is lettre's, HTTP and TLS are reqwest's and rustls's (on `ring`). What is ours
+//!   is the policy around them: which addresses a webhook may reach, how messages read, when to
+//!   retry and when to give up.
+//! - **No scheduler thread or async runtime.** [`Deliverer::deliver_due`] sends what is due
+//!   when it is called; the caller loops. (reqwest's blocking client runs its own small runtime
+//!   for the duration of a delivery pass.)
+//! - **No exactly-once promise.** Delivery is at least once, with idempotent delivery ids so a
+//!   receiver can drop duplicates (see below).
+//!
 //! # Design
 //!
 //! **Mark what exists as seen when a search is saved** (Sunlight Foundation's Scout). A new
@@ -26,9 +48,10 @@
 //! one outbox row per search and batch. A crash before the commit loses nothing (nothing was
 //! marked seen, the batch is matched again); a crash after it loses nothing either (the row is
 //! in the file). The [`delivery::Deliverer`] works the outbox separately: it leases due rows,
-//! sends them by e-mail (a small SMTP client) or webhook (a small HTTP/1.1 client with an
-//! HMAC-SHA256 signature), and marks them sent, or schedules a retry with exponential backoff and
-//! jitter. A webhook that keeps failing disables its search and tells the owner by e-mail.
+//! sends them by e-mail (lettre, see [`smtp`]) or webhook (reqwest with an HMAC-SHA256
+//! signature, see [`webhook`]), and marks them sent, or schedules a retry with exponential
+//! backoff and jitter. A webhook that keeps failing disables its search and tells the owner by
+//! e-mail.
 //!
 //! **Idempotent delivery ids.** The row's delivery id is a hash of the search id and the sorted
 //! document ids (for daily digests: of the search id and the digest's date), unique in the
@@ -44,17 +67,18 @@
 //! - [`delivery`]: the outbox worker, e-mail ([`smtp`]) and webhooks ([`webhook`]).
 //! - [`schedule`]: when daily digests go out (on `namndsok_model::time`'s Stockholm clock).
 //! - [`atom`]: the private Atom feed of a saved search.
-//! - [`tls`]: rustls (on `ring`) for `https://` webhooks and SMTP.
 //!
 //! # TLS
 //!
-//! `https://` webhooks are sent over TLS on the connection to the checked address (so the
-//! private-address check holds for them too), with SNI and certificate verification for the
-//! URL's host. The SMTP client speaks plain SMTP by default (a local relay), or STARTTLS or
-//! implicit TLS (SMTPS, port 465) as [`SmtpSettings::tls`] says; with STARTTLS a relay that does
-//! not offer it is an error, never a silent fallback to plain text. Certificates are verified
-//! against the system's roots (`rustls-platform-verifier`), or only against
-//! [`WebhookSettings::extra_root_pem`] / [`SmtpSettings::extra_root_pem`] when set.
+//! rustls on `ring` throughout: [`install_crypto_provider`] makes `ring` the process's rustls
+//! provider unless one is installed already (the harvester does the same). `https://` webhooks
+//! are verified for the URL's host; their addresses are checked and pinned by
+//! [`webhook::CheckingResolver`], so the private-address rule holds for them too. The SMTP
+//! client speaks plain SMTP by default (a local relay), or STARTTLS or implicit TLS (SMTPS,
+//! port 465) as [`SmtpSettings::tls`] says; with STARTTLS a relay that does not offer it is an
+//! error, never a silent fallback to plain text. Certificates are verified against the system's
+//! roots (`rustls-platform-verifier`), or only against [`WebhookSettings::extra_root_pem`] /
+//! [`SmtpSettings::extra_root_pem`] when set.
 
 pub mod atom;
 pub mod delivery;
@@ -63,7 +87,6 @@ pub mod query;
 pub mod schedule;
 pub mod smtp;
 pub mod store;
-pub mod tls;
 mod util;
 pub mod webhook;
 
@@ -75,6 +98,19 @@ pub use store::{
     Account, AccountId, AlertStore, Delivery, DeliveryKind, FeedEntry, FollowCase, Frequency, NewSearch, OutboxItem,
     OutboxKind, OutboxState, SavedSearch, SearchId, SearchUpdate,
 };
+
+/// Makes rustls's `ring` provider the process default, unless a provider is installed already.
+/// reqwest (built without a provider of its own) and lettre take the process default; `ring`
+/// keeps aws-lc-sys out of the build.
+pub fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            // Another thread may install one first; either way one is installed.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+    });
+}
 
 /// Errors of the alert engine.
 #[derive(Debug, thiserror::Error)]

@@ -1,20 +1,32 @@
-//! A small SMTP client (RFC 5321): EHLO, optional STARTTLS (RFC 3207), optional AUTH PLAIN,
-//! MAIL FROM, RCPT TO, DATA with dot-stuffing, QUIT.
+//! E-mail: an alert as a message ([`Email`]) and its hand-over to the SMTP relay with lettre.
+//!
+//! lettre speaks the protocol: EHLO, STARTTLS (RFC 3207) or TLS from the first byte (SMTPS),
+//! AUTH PLAIN or LOGIN by what the relay offers, `BODY=8BITMIME`/`SMTPUTF8` when the message
+//! or the envelope needs them, dot-stuffing, RFC 2047 encoded words and line folding in the
+//! headers, the body's transfer encoding (7bit, quoted-printable or base64; `8bit` only when
+//! the relay announced 8BITMIME and no line is longer than 76 characters, so alerts, whose
+//! links and titles are longer, go quoted-printable).
 //!
 //! The connection is plain TCP ([`Tls::None`], the default: a relay on the same host or network
 //! such as Postfix or OpenSMTPD that does TLS onwards), upgraded with STARTTLS after the first
 //! EHLO ([`Tls::StartTls`]; a relay that does not offer it is an error, never a fallback to
-//! plain text; EHLO is sent again over TLS), or TLS from the first byte ([`Tls::Implicit`],
-//! SMTPS, usually port 465). TLS verifies the relay's certificate for its host name (see
-//! [`crate::tls`]). AUTH PLAIN over plain TCP sends the password readably, so without TLS only
-//! use it towards a local relay.
+//! plain text), or TLS from the first byte ([`Tls::Implicit`], SMTPS, usually port 465). TLS is
+//! rustls on `ring`; the relay's certificate is verified for its host name against the system's
+//! roots (`rustls-platform-verifier`), or only against [`SmtpServer::extra_root_pem`] when set.
+//! AUTH over plain TCP sends the password readably, so without TLS only use it towards a local
+//! relay.
+//!
+//! Errors are sorted as the relay meant them: a 5xx reply (or an address that cannot be
+//! written) is permanent, everything else (4xx, the network, TLS) is worth trying again.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpStream, ToSocketAddrs};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use crate::tls::{self, Stream};
-use crate::util::base64;
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0};
+use lettre::message::{Body, Mailbox, Message};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::{ClientId, Extension};
+use lettre::Address;
 
 /// Whether and how the SMTP connection is encrypted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,18 +67,74 @@ impl std::fmt::Display for Tls {
 /// Why a message could not be handed over.
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpError {
-    #[error("could not connect to the SMTP server {0}: {1}")]
-    Connect(String, String),
-    #[error("SMTP i/o: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("the SMTP server answered {code} to {command}: {text}")]
-    Rejected { command: &'static str, code: u16, text: String },
-    #[error("the SMTP server's answer is not SMTP: {0:?}")]
-    Protocol(String),
     #[error("invalid address for SMTP: {0:?}")]
     InvalidAddress(String),
+    /// TLS setup, the handshake, or a relay that does not offer STARTTLS.
     #[error("SMTP TLS: {0}")]
     Tls(String),
+    /// The relay answered 5xx: the same message will not be accepted later either.
+    #[error("the SMTP server refused the message permanently: {0}")]
+    Permanent(String),
+    /// A 4xx answer, the network, a timeout: worth trying again.
+    #[error("SMTP: {0}")]
+    Transient(String),
+}
+
+impl SmtpError {
+    /// Whether trying again cannot help.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, SmtpError::InvalidAddress(_) | SmtpError::Permanent(_))
+    }
+
+    fn from_lettre(error: lettre::transport::smtp::Error, host: &str) -> SmtpError {
+        if error.is_permanent() {
+            return SmtpError::Permanent(error.to_string());
+        }
+        // lettre's words for a relay without STARTTLS when it was required.
+        if error.is_client() && error.to_string().contains("STARTTLS") {
+            return SmtpError::Tls(format!("the SMTP server {host} does not offer STARTTLS ({error})"));
+        }
+        if error.is_tls() || is_tls_failure(&error) {
+            return SmtpError::Tls(describe(&error));
+        }
+        SmtpError::Transient(describe(&error))
+    }
+}
+
+/// The next cause: an `io::Error`'s inner error (which its `source` skips), else `source`.
+fn cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a (dyn std::error::Error + 'static)> {
+    match error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        Some(inner) => Some(inner),
+        None => error.source(),
+    }
+}
+
+/// Whether a rustls error is somewhere in the chain (a failed handshake is an i/o error).
+pub(crate) fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if error.is::<rustls::Error>() {
+            return true;
+        }
+        next = cause(error);
+    }
+    false
+}
+
+/// The error and its causes as one line (a cause whose text is already there is left out:
+/// wrappers often repeat it).
+pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = cause(error);
+    while let Some(error) = next {
+        let part = error.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = cause(error);
+    }
+    text
 }
 
 /// Where and as whom to send.
@@ -74,7 +142,7 @@ pub enum SmtpError {
 pub struct SmtpServer {
     pub host: String,
     pub port: u16,
-    /// AUTH PLAIN credentials, if the relay wants them.
+    /// AUTH credentials (PLAIN or LOGIN, as the relay offers), if the relay wants them.
     pub credentials: Option<(String, String)>,
     /// The name given in EHLO.
     pub helo_name: String,
@@ -84,200 +152,157 @@ pub struct SmtpServer {
     pub extra_root_pem: Option<String>,
 }
 
-/// A message ready to send: envelope plus the complete RFC 5322 text (headers and body).
-#[derive(Debug, Clone)]
-pub struct Envelope<'a> {
-    pub from: &'a str,
-    pub to: &'a str,
-    /// Header lines and body; line endings are normalised to CRLF when sent.
-    pub message: &'a str,
+/// One plain-text e-mail, before it is encoded for a relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    /// The `From:` address (and envelope sender); its display name is "Nämndsök".
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    /// The text; line endings become CRLF when sent.
+    pub body: String,
+    /// `Message-ID` without the angle brackets (`{delivery id}@{sender domain}`).
+    pub message_id: String,
+    /// `X-Namndsok-Delivery`.
+    pub delivery_id: String,
+    /// The one-click unsubscribe link (`List-Unsubscribe`, RFC 8058), for alerts.
+    pub unsubscribe: Option<String>,
+    pub date: SystemTime,
 }
 
-struct Connection {
-    stream: BufReader<Stream>,
+fn address(text: &str) -> Result<Address, SmtpError> {
+    text.parse::<Address>().map_err(|_| SmtpError::InvalidAddress(text.to_string()))
 }
 
-impl Connection {
-    /// Reads one (possibly multi-line) reply: the code and the lines' text.
-    fn reply(&mut self) -> Result<(u16, Vec<String>), SmtpError> {
-        let mut lines = Vec::new();
-        loop {
-            let mut line = String::new();
-            if self.stream.read_line(&mut line)? == 0 {
-                return Err(SmtpError::Protocol("connection closed".into()));
-            }
-            let line = line.trim_end_matches(['\r', '\n']);
-            let code =
-                line.get(..3).and_then(|c| c.parse::<u16>().ok()).ok_or_else(|| SmtpError::Protocol(line.into()))?;
-            let more = line.as_bytes().get(3) == Some(&b'-');
-            lines.push(line.get(4..).unwrap_or("").to_string());
-            if !more {
-                return Ok((code, lines));
-            }
-            if lines.len() > 100 {
-                return Err(SmtpError::Protocol("reply too long".into()));
-            }
+fn raw_header(name: &'static str, value: String) -> HeaderValue {
+    HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+}
+
+impl Email {
+    /// The message as lettre sends it to a relay that does (`eight_bit`) or does not take
+    /// 8BITMIME.
+    pub fn message(&self, eight_bit: bool) -> Result<Message, SmtpError> {
+        let mut builder = Message::builder()
+            .from(Mailbox::new(Some("Nämndsök".to_string()), address(&self.from)?))
+            .to(Mailbox::new(None, address(&self.to)?))
+            .subject(self.subject.clone())
+            .date(self.date)
+            .message_id(Some(format!("<{}>", self.message_id)))
+            .header(MIME_VERSION_1_0)
+            .header(ContentType::TEXT_PLAIN)
+            .raw_header(raw_header("Auto-Submitted", "auto-generated".to_string()))
+            .raw_header(raw_header("X-Namndsok-Delivery", self.delivery_id.clone()));
+        if let Some(unsubscribe) = &self.unsubscribe {
+            builder = builder
+                .raw_header(raw_header("List-Unsubscribe", format!("<{unsubscribe}>")))
+                .raw_header(raw_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_string()));
         }
+        // lettre's choice: 8bit only where the relay takes it and every line is short; else
+        // 7bit, quoted-printable or base64, whichever fits and is shortest.
+        let body = match eight_bit {
+            true => Body::new_with_encoding(self.body.clone(), ContentTransferEncoding::EightBit)
+                .unwrap_or_else(|_| Body::new(self.body.clone())),
+            false => Body::new(self.body.clone()),
+        };
+        builder.body(body).map_err(|error| SmtpError::InvalidAddress(format!("{}: {error}", self.to)))
     }
 
-    fn command(&mut self, name: &'static str, line: &str, expect: u16) -> Result<Vec<String>, SmtpError> {
-        let writer = self.stream.get_mut();
-        writer.write_all(line.as_bytes())?;
-        writer.write_all(b"\r\n")?;
-        writer.flush()?;
-        self.expect(name, expect)
-    }
-
-    fn expect(&mut self, name: &'static str, expect: u16) -> Result<Vec<String>, SmtpError> {
-        let (code, lines) = self.reply()?;
-        if code / 100 != expect / 100 {
-            return Err(SmtpError::Rejected { command: name, code, text: lines.join(" ") });
-        }
-        Ok(lines)
+    /// The complete message text (headers and body) as sent to a relay with 8BITMIME.
+    pub fn formatted(&self) -> Result<String, SmtpError> {
+        Ok(String::from_utf8_lossy(&self.message(true)?.formatted()).into_owned())
     }
 }
 
-fn check_address(address: &str) -> Result<(), SmtpError> {
-    if address.is_empty() || address.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>') {
-        return Err(SmtpError::InvalidAddress(address.to_string()));
+fn tls_parameters(server: &SmtpServer) -> Result<TlsParameters, SmtpError> {
+    crate::install_crypto_provider();
+    let mut builder = TlsParameters::builder(server.host.clone());
+    if let Some(pem) = &server.extra_root_pem {
+        let certificate = Certificate::from_pem(pem.as_bytes())
+            .map_err(|e| SmtpError::Tls(format!("TLS setup: unusable extra root certificate: {e}")))?;
+        builder = builder.certificate_store(CertificateStore::None).add_root_certificate(certificate);
     }
-    Ok(())
-}
-
-/// The message with CRLF line endings and dot-stuffing (a line starting with `.` gets another).
-pub fn dot_stuff(message: &str) -> String {
-    let mut out = String::with_capacity(message.len() + 64);
-    for line in message.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.starts_with('.') {
-            out.push('.');
-        }
-        out.push_str(line);
-        out.push_str("\r\n");
-    }
-    // `split` yields a last empty piece after a final newline; drop its extra CRLF.
-    if message.ends_with('\n') {
-        out.truncate(out.len() - 2);
-    }
-    out
+    builder.build_rustls().map_err(|e| SmtpError::Tls(format!("TLS setup: {e}")))
 }
 
 /// Sends one message in one SMTP session.
-pub fn send(server: &SmtpServer, envelope: &Envelope<'_>) -> Result<(), SmtpError> {
-    check_address(envelope.from)?;
-    check_address(envelope.to)?;
-    let target = format!("{}:{}", server.host, server.port);
-    let addresses: Vec<_> = (server.host.as_str(), server.port)
-        .to_socket_addrs()
-        .map_err(|e| SmtpError::Connect(target.clone(), e.to_string()))?
-        .collect();
-    let mut last_error = "no address".to_string();
-    let mut stream = None;
-    for address in &addresses {
-        match TcpStream::connect_timeout(address, server.timeout) {
-            Ok(connected) => {
-                stream = Some(connected);
-                break;
-            }
-            Err(error) => last_error = error.to_string(),
-        }
-    }
-    let socket = stream.ok_or(SmtpError::Connect(target, last_error))?;
-    socket.set_read_timeout(Some(server.timeout))?;
-    socket.set_write_timeout(Some(server.timeout))?;
-    let tls_config = match server.tls {
+pub fn send(server: &SmtpServer, email: &Email) -> Result<(), SmtpError> {
+    // Written before connecting: an address that cannot be sent is permanent.
+    let plain = email.message(false)?;
+    let tls = match server.tls {
         Tls::None => None,
-        Tls::StartTls | Tls::Implicit => {
-            Some(tls::client_config(server.extra_root_pem.as_deref()).map_err(SmtpError::Tls)?)
-        }
+        Tls::StartTls | Tls::Implicit => Some(tls_parameters(server)?),
     };
-    let stream = match (&tls_config, server.tls) {
-        (Some(config), Tls::Implicit) => {
-            Stream::Tls(Box::new(tls::connect(config.clone(), &server.host, socket).map_err(SmtpError::Tls)?))
+    let hello = ClientId::Domain(server.helo_name.clone());
+    let wrapper = tls.as_ref().filter(|_| server.tls == Tls::Implicit);
+    let mut connection =
+        SmtpConnection::connect((server.host.as_str(), server.port), Some(server.timeout), &hello, wrapper, None)
+            .map_err(|error| SmtpError::from_lettre(error, &server.host))?;
+    let result = (|| {
+        if let (Tls::StartTls, Some(parameters)) = (server.tls, &tls) {
+            connection.starttls(parameters, &hello)?;
         }
-        _ => Stream::Plain(socket),
-    };
-    let mut connection = Connection { stream: BufReader::new(stream) };
-
-    connection.expect("greeting", 220)?;
-    let ehlo = format!("EHLO {}", server.helo_name);
-    let mut extensions = connection.command("EHLO", &ehlo, 250)?;
-    if let (Some(config), Tls::StartTls) = (tls_config, server.tls) {
-        if !extensions.iter().any(|line| line.trim().eq_ignore_ascii_case("STARTTLS")) {
-            return Err(SmtpError::Tls(format!("the SMTP server {} does not offer STARTTLS", server.host)));
+        if let Some((user, password)) = &server.credentials {
+            let credentials = Credentials::new(user.clone(), password.clone());
+            connection.auth(&[Mechanism::Plain, Mechanism::Login], &credentials)?;
         }
-        connection.command("STARTTLS", "STARTTLS", 220)?;
-        // Anything the server sent after its 220 would be plaintext injected into the TLS
-        // session (CVE-2011-0411 and kin): refuse it.
-        if !connection.stream.buffer().is_empty() {
-            return Err(SmtpError::Protocol("data after the STARTTLS reply".into()));
-        }
-        let Stream::Plain(socket) = connection.stream.into_inner() else {
-            unreachable!("STARTTLS starts on a plain connection")
+        let message = match connection.server_info().supports_feature(Extension::EightBitMime) {
+            true => email.message(true).unwrap_or(plain),
+            false => plain,
         };
-        let secured = tls::connect(config, &server.host, socket).map_err(SmtpError::Tls)?;
-        connection = Connection { stream: BufReader::new(Stream::Tls(Box::new(secured))) };
-        // RFC 3207: forget what was learnt before TLS and ask again.
-        extensions = connection.command("EHLO", &ehlo, 250)?;
-    }
-    let eight_bit = extensions.iter().any(|line| line.eq_ignore_ascii_case("8BITMIME"));
-    if let Some((user, password)) = &server.credentials {
-        let token = base64(format!("\0{user}\0{password}").as_bytes());
-        connection.command("AUTH", &format!("AUTH PLAIN {token}"), 235)?;
-    }
-    let body_parameter = if eight_bit { " BODY=8BITMIME" } else { "" };
-    connection.command("MAIL FROM", &format!("MAIL FROM:<{}>{body_parameter}", envelope.from), 250)?;
-    connection.command("RCPT TO", &format!("RCPT TO:<{}>", envelope.to), 250)?;
-    connection.command("DATA", "DATA", 354)?;
-    let mut data = dot_stuff(envelope.message);
-    if !data.ends_with("\r\n") {
-        data.push_str("\r\n");
-    }
-    data.push_str(".\r\n");
-    connection.stream.get_mut().write_all(data.as_bytes())?;
-    connection.stream.get_mut().flush()?;
-    connection.expect("end of DATA", 250)?;
-    // The message is accepted; a failed QUIT does not change that.
-    let _ = connection.command("QUIT", "QUIT", 221);
-    Ok(())
-}
-
-/// A header value as an RFC 2047 encoded word when it is not plain ASCII.
-pub fn encode_header(value: &str) -> String {
-    if value.chars().all(|c| c.is_ascii() && !c.is_ascii_control()) {
-        return value.to_string();
-    }
-    // Encoded words are at most 75 characters: split the text into chunks of whole characters.
-    let mut words = Vec::new();
-    let mut chunk = String::new();
-    for c in value.chars().filter(|c| !c.is_control()) {
-        if chunk.len() + c.len_utf8() > 45 {
-            words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
-            chunk.clear();
+        connection.send(message.envelope(), &message.formatted())
+    })();
+    match result {
+        Ok(_) => {
+            // The message is accepted; a failed QUIT does not change that.
+            let _ = connection.quit();
+            Ok(())
         }
-        chunk.push(c);
+        Err(error) => {
+            connection.abort();
+            Err(SmtpError::from_lettre(error, &server.host))
+        }
     }
-    if !chunk.is_empty() {
-        words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
-    }
-    words.join("\r\n ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn dot_stuffs_and_normalises_line_endings() {
-        assert_eq!(dot_stuff("a\n.b\r\n..c\nd"), "a\r\n..b\r\n...c\r\nd\r\n");
-        assert_eq!(dot_stuff("a\n.\n"), "a\r\n..\r\n");
+    fn email(body: &str) -> Email {
+        Email {
+            from: "bevakning@namndsok.example".into(),
+            to: "anna@example.org".into(),
+            subject: "Nämndsök: 1 ny träff".into(),
+            body: body.into(),
+            message_id: "d-1@namndsok.example".into(),
+            delivery_id: "d-1".into(),
+            unsubscribe: None,
+            date: SystemTime::UNIX_EPOCH,
+        }
+    }
+
+    fn encoding(message: &Message) -> String {
+        let text = String::from_utf8(message.formatted()).unwrap();
+        let line = text.lines().find(|line| line.starts_with("Content-Transfer-Encoding:")).unwrap();
+        line.split_once(": ").unwrap().1.to_string()
     }
 
     #[test]
-    fn encodes_non_ascii_headers() {
-        assert_eq!(encode_header("plain"), "plain");
-        assert_eq!(encode_header("Nämndsök"), "=?UTF-8?B?TsOkbW5kc8O2aw==?=");
-        let long = encode_header(&"å".repeat(60));
-        assert!(long.split("\r\n ").all(|word| word.len() <= 75));
+    fn the_body_goes_8bit_only_where_the_relay_takes_it_and_lines_are_short() {
+        let short = email("Hej!\nEn ny träff.\n");
+        assert_eq!(encoding(&short.message(true).unwrap()), "8bit");
+        assert_eq!(encoding(&short.message(false).unwrap()), "quoted-printable");
+        let long = email(&format!("Hej!\n{}\n", "Långt ord ".repeat(20)));
+        assert_eq!(encoding(&long.message(true).unwrap()), "quoted-printable");
+        assert_eq!(encoding(&email("Hello\n").message(false).unwrap()), "7bit");
+    }
+
+    #[test]
+    fn addresses_that_cannot_be_sent_are_permanent_errors() {
+        let mut bad = email("x");
+        bad.to = "not an address".into();
+        let error = bad.message(true).unwrap_err();
+        assert!(matches!(error, SmtpError::InvalidAddress(_)) && error.is_permanent(), "{error}");
+        assert!(!SmtpError::Transient("421".into()).is_permanent());
     }
 }

@@ -1,29 +1,28 @@
-//! Webhooks: a small HTTP/1.1 client for `POST`ing signed JSON, and the address check that keeps
-//! webhooks from reaching into our own network (SSRF).
+//! Webhooks: signed JSON `POST`ed with reqwest, and the address check that keeps webhooks from
+//! reaching into our own network (SSRF).
 //!
-//! `http://` and `https://` URLs are delivered. For `https://` the checked TCP connection is
-//! wrapped in TLS (rustls, see [`crate::tls`]): the URL's host is sent as SNI and must be named
-//! by the receiver's certificate, which must chain to a system root (or to the configured extra
-//! root); a failed handshake is a [`WebhookError::Tls`] failure like any other. Redirects are
-//! not followed; any answer other than 2xx is a failure.
+//! `http://` and `https://` URLs are delivered. For `https://` the URL's host is sent as SNI and
+//! must be named by the receiver's certificate, which must chain to a system root (or to the
+//! configured extra root alone); a failed handshake is a [`WebhookError::Tls`] failure like any
+//! other. Redirects are not followed, no proxy is used; any answer other than 2xx is a failure.
 //!
-//! The host is resolved once per delivery, *every* address is checked, and the connection goes
-//! to the checked addresses — the name is not resolved again (TLS included: it runs over the
-//! connection already made), so a DNS answer that changes between the check and the connection
-//! (rebinding) cannot slip a private address through.
+//! Every name reqwest connects to goes through [`CheckingResolver`]: it resolves the host once,
+//! checks *every* address, and hands reqwest exactly the checked addresses, so the connection
+//! goes to what was checked and a DNS answer that changes between the check and the connection
+//! (rebinding) cannot slip a private address through. A URL whose host is an IP address is
+//! checked before the request (reqwest does not resolve those).
 
-use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::Url;
 use sha2::Sha256;
 
-use crate::tls::{self, Stream};
-use crate::util::hex;
-
 /// Why a webhook could not be delivered.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum WebhookError {
     #[error("invalid webhook URL: {0}")]
     InvalidUrl(String),
@@ -36,91 +35,79 @@ pub enum WebhookError {
     PrivateAddress { host: String, address: IpAddr },
     #[error("could not connect to the webhook: {0}")]
     Connect(String),
-    #[error("webhook i/o: {0}")]
-    Io(#[from] std::io::Error),
+    #[error("the webhook did not answer in time: {0}")]
+    Timeout(String),
     #[error("the webhook answered HTTP {status}")]
     Status { status: u16 },
-    #[error("the webhook's answer is not HTTP: {0:?}")]
-    BadResponse(String),
+    #[error("webhook HTTP: {0}")]
+    Http(String),
 }
 
-/// A parsed `http://` or `https://` URL.
+/// A checked `http://` or `https://` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookUrl {
-    pub https: bool,
-    /// Without brackets for IPv6 literals.
-    pub host: String,
-    pub port: u16,
-    /// Path and query, starting with `/`.
-    pub target: String,
+    url: Url,
 }
 
 impl WebhookUrl {
-    /// Parses a webhook URL (no user info, no fragment, no whitespace).
-    pub fn parse(url: &str) -> Result<WebhookUrl, WebhookError> {
-        let bad = |why: &str| WebhookError::InvalidUrl(format!("{why}: {url:?}"));
-        let url = url.trim();
-        if url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    /// Parses a webhook URL: `http://` or `https://`, a host, no user info, no whitespace, at
+    /// most 2000 characters.
+    pub fn parse(text: &str) -> Result<WebhookUrl, WebhookError> {
+        let bad = |why: &str| WebhookError::InvalidUrl(format!("{why}: {text:?}"));
+        let trimmed = text.trim();
+        // The URL parser would silently drop tabs and line breaks; refuse them instead.
+        if trimmed.len() > 2000 || trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("too long or contains spaces"));
         }
-        let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(url, "http://") {
-            (false, rest)
-        } else if let Some(rest) = strip_prefix_ignore_case(url, "https://") {
-            (true, rest)
-        } else {
+        let url = Url::parse(trimmed).map_err(|e| bad(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
             return Err(bad("only http:// and https:// URLs are accepted"));
-        };
-        let rest = rest.split('#').next().unwrap_or("");
-        let (authority, target) = match rest.find(['/', '?']) {
-            Some(at) if rest[at..].starts_with('/') => (&rest[..at], rest[at..].to_string()),
-            Some(at) => (&rest[..at], format!("/{}", &rest[at..])),
-            None => (rest, "/".to_string()),
-        };
-        if authority.contains('@') {
+        }
+        if !url.username().is_empty() || url.password().is_some() {
             return Err(bad("user names and passwords in the URL are not accepted"));
         }
-        let default_port = if https { 443 } else { 80 };
-        let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
-            let (host, after) = inner.split_once(']').ok_or_else(|| bad("unclosed IPv6 bracket"))?;
-            host.parse::<Ipv6Addr>().map_err(|_| bad("invalid IPv6 address"))?;
-            let port = match after.strip_prefix(':') {
-                Some(port) => port.parse().map_err(|_| bad("invalid port"))?,
-                None if after.is_empty() => default_port,
-                None => return Err(bad("invalid authority")),
-            };
-            (host.to_string(), port)
-        } else {
-            match authority.rsplit_once(':') {
-                Some((host, port)) => (host.to_string(), port.parse().map_err(|_| bad("invalid port"))?),
-                None => (authority.to_string(), default_port),
-            }
-        };
+        let host = url.host_str().unwrap_or("");
         if host.is_empty()
-            || !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
-            || port == 0
+            || !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']'))
+            || url.port() == Some(0)
         {
             return Err(bad("invalid host"));
         }
-        Ok(WebhookUrl { https, host: host.to_ascii_lowercase(), port, target })
+        Ok(WebhookUrl { url })
     }
 
-    /// The `Host` header value.
-    fn host_header(&self) -> String {
-        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
-        let default_port = if self.https { 443 } else { 80 };
-        if self.port == default_port {
-            host
-        } else {
-            format!("{host}:{}", self.port)
+    pub fn https(&self) -> bool {
+        self.url.scheme() == "https"
+    }
+
+    /// The host, lowercase, without brackets for IPv6 literals.
+    pub fn host(&self) -> String {
+        let host = self.url.host_str().unwrap_or("");
+        host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host).to_string()
+    }
+
+    /// The port, explicit or the scheme's.
+    pub fn port(&self) -> u16 {
+        self.url.port_or_known_default().unwrap_or(80)
+    }
+
+    /// Path and query, starting with `/`.
+    pub fn target(&self) -> String {
+        match self.url.query() {
+            Some(query) => format!("{}?{query}", self.url.path()),
+            None => self.url.path().to_string(),
         }
     }
-}
 
-fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    (text.len() >= prefix.len()
-        && text.is_char_boundary(prefix.len())
-        && text[..prefix.len()].eq_ignore_ascii_case(prefix))
-    .then(|| &text[prefix.len()..])
+    pub fn as_url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The host as an IP address, when it is one.
+    fn ip(&self) -> Option<IpAddr> {
+        // The URL parser has already normalised IPv4 in any notation (`0x7f.1`) to dotted quads.
+        self.host().parse().ok()
+    }
 }
 
 /// Whether an address is one webhooks must not reach: unspecified (0.0.0.0, ::), loopback
@@ -165,103 +152,157 @@ fn is_non_public_v4(v4: Ipv4Addr) -> bool {
         || (a == 100 && (64..128).contains(&b))
 }
 
-/// Resolves the URL's host and checks every address; returns the addresses to connect to.
-pub fn resolve_checked(url: &WebhookUrl, allow_private: bool) -> Result<Vec<SocketAddr>, WebhookError> {
-    let addresses: Vec<SocketAddr> = match url.host.parse::<IpAddr>() {
-        Ok(ip) => vec![SocketAddr::new(ip, url.port)],
-        Err(_) => (url.host.as_str(), url.port)
-            .to_socket_addrs()
-            .map_err(|e| WebhookError::Resolve { host: url.host.clone(), reason: e.to_string() })?
-            .collect(),
-    };
+/// The addresses, unless one of them must not be reached (and private ones are not allowed).
+fn check(host: &str, addresses: Vec<SocketAddr>, allow_private: bool) -> Result<Vec<SocketAddr>, WebhookError> {
     if addresses.is_empty() {
-        return Err(WebhookError::Resolve { host: url.host.clone(), reason: "no addresses".into() });
+        return Err(WebhookError::Resolve { host: host.to_string(), reason: "no addresses".into() });
     }
     if !allow_private {
         if let Some(bad) = addresses.iter().find(|a| is_non_public(a.ip())) {
-            return Err(WebhookError::PrivateAddress { host: url.host.clone(), address: bad.ip() });
+            return Err(WebhookError::PrivateAddress { host: host.to_string(), address: bad.ip() });
         }
     }
     Ok(addresses)
 }
 
+fn resolve_name(host: &str, port: u16, allow_private: bool) -> Result<Vec<SocketAddr>, WebhookError> {
+    let addresses = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| WebhookError::Resolve { host: host.to_string(), reason: e.to_string() })?
+        .collect();
+    check(host, addresses, allow_private)
+}
+
+/// Resolves the URL's host and checks every address; returns the addresses.
+pub fn resolve_checked(url: &WebhookUrl, allow_private: bool) -> Result<Vec<SocketAddr>, WebhookError> {
+    match url.ip() {
+        Some(ip) => check(&url.host(), vec![SocketAddr::new(ip, url.port())], allow_private),
+        None => resolve_name(&url.host(), url.port(), allow_private),
+    }
+}
+
+/// reqwest's resolver for webhooks: resolves a name once, refuses it if any address is
+/// non-public (unless allowed), and returns exactly the checked addresses, which reqwest
+/// then connects to.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckingResolver {
+    pub allow_private: bool,
+}
+
+impl Resolve for CheckingResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_private = self.allow_private;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            // getaddrinfo blocks; reqwest's port replaces the 0.
+            let resolved = tokio::task::spawn_blocking(move || resolve_name(&host, 0, allow_private))
+                .await
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
+            let addresses = resolved.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
+            Ok(Box::new(addresses.into_iter()) as Addrs)
+        })
+    }
+}
+
 /// `sha256=<hex HMAC-SHA256 of body keyed with secret>`, the `X-Namndsok-Signature` value.
 pub fn signature(secret: &str, body: &[u8]) -> String {
+    format!("sha256={}", hex::encode(mac(secret, body).finalize().into_bytes()))
+}
+
+fn mac(secret: &str, body: &[u8]) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(body);
-    format!("sha256={}", hex(&mac.finalize().into_bytes()))
+    mac
 }
 
 /// Checks a signature header in constant time (for receivers, and the tests).
 pub fn verify_signature(secret: &str, body: &[u8], header: &str) -> bool {
-    crate::util::constant_time_eq(signature(secret, body).as_bytes(), header.trim().as_bytes())
+    let Some(digest) = header.trim().strip_prefix("sha256=") else { return false };
+    // Only lowercase hex, as [`signature`] writes it.
+    if digest.bytes().any(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
+    match hex::decode(digest) {
+        Ok(bytes) => mac(secret, body).verify_slice(&bytes).is_ok(),
+        Err(_) => false,
+    }
 }
 
-/// `POST`s `body` as JSON to a checked URL with the delivery and signature headers. Returns the
-/// status on 2xx. `https://` URLs go over TLS, verified against the system roots, or against
-/// `extra_root_pem` alone when given.
+/// The HTTP client webhooks are sent with: no redirects, no proxy, every name through
+/// [`CheckingResolver`]; TLS with the system roots, or `extra_root_pem` alone when given.
+pub fn client(
+    timeout: Duration,
+    allow_private: bool,
+    extra_root_pem: Option<&str>,
+) -> Result<reqwest::blocking::Client, WebhookError> {
+    crate::install_crypto_provider();
+    let mut builder = reqwest::blocking::Client::builder()
+        .user_agent(concat!("Namndsok-Alerts/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .dns_resolver(Arc::new(CheckingResolver { allow_private }));
+    if let Some(pem) = extra_root_pem {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|e| WebhookError::Tls(format!("TLS setup: unreadable extra root certificate: {e}")))?;
+        if certificates.is_empty() {
+            return Err(WebhookError::Tls("TLS setup: the extra root PEM holds no certificate".into()));
+        }
+        builder = builder.tls_certs_only(certificates);
+    }
+    builder.build().map_err(|e| WebhookError::Tls(format!("TLS setup: {}", crate::smtp::describe(&e))))
+}
+
+/// `POST`s `body` as JSON to `url` with the delivery and signature headers. Returns the status
+/// on 2xx.
 pub fn post(
+    client: &reqwest::blocking::Client,
     url: &WebhookUrl,
-    addresses: &[SocketAddr],
+    allow_private: bool,
     body: &[u8],
     delivery_id: &str,
     signature: &str,
-    timeout: Duration,
-    extra_root_pem: Option<&str>,
 ) -> Result<u16, WebhookError> {
-    let tls_config =
-        if url.https { Some(tls::client_config(extra_root_pem).map_err(WebhookError::Tls)?) } else { None };
-    let mut last_error = String::from("no address");
-    let mut stream = None;
-    for address in addresses {
-        match TcpStream::connect_timeout(address, timeout) {
-            Ok(connected) => {
-                stream = Some(connected);
-                break;
-            }
-            Err(error) => last_error = format!("{address}: {error}"),
-        }
+    // reqwest resolves names through the checking resolver, but connects to IP addresses as
+    // they are: check those here.
+    if let Some(ip) = url.ip() {
+        check(&url.host(), vec![SocketAddr::new(ip, url.port())], allow_private)?;
     }
-    let socket = stream.ok_or(WebhookError::Connect(last_error))?;
-    socket.set_read_timeout(Some(timeout))?;
-    socket.set_write_timeout(Some(timeout))?;
-    let mut stream = match tls_config {
-        Some(config) => Stream::Tls(Box::new(tls::connect(config, &url.host, socket).map_err(WebhookError::Tls)?)),
-        None => Stream::Plain(socket),
-    };
-    let head = format!(
-        "POST {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: Namndsok-Alerts/{version}\r\n\
-         Content-Type: application/json; charset=utf-8\r\nContent-Length: {length}\r\n\
-         X-Namndsok-Delivery: {delivery_id}\r\nX-Namndsok-Signature: {signature}\r\nConnection: close\r\n\r\n",
-        target = url.target,
-        host = url.host_header(),
-        version = env!("CARGO_PKG_VERSION"),
-        length = body.len(),
-    );
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
-    stream.flush()?;
-    // The status line is all we need; read at most a few KiB.
-    let mut response = Vec::with_capacity(256);
-    let mut buffer = [0u8; 1024];
-    while !response.windows(2).any(|w| w == b"\r\n") && response.len() < 8192 {
-        let read = stream.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        response.extend_from_slice(&buffer[..read]);
-    }
-    let text = String::from_utf8_lossy(&response);
-    let status_line = text.lines().next().unwrap_or("");
-    let mut parts = status_line.split_whitespace();
-    let status = match (parts.next(), parts.next().and_then(|s| s.parse::<u16>().ok())) {
-        (Some(version), Some(status)) if version.starts_with("HTTP/1.") => status,
-        _ => return Err(WebhookError::BadResponse(status_line.chars().take(80).collect())),
-    };
-    if (200..300).contains(&status) {
+    let response = client
+        .post(url.as_url().clone())
+        .header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8")
+        .header("X-Namndsok-Delivery", delivery_id)
+        .header("X-Namndsok-Signature", signature)
+        .body(body.to_vec())
+        .send()
+        .map_err(from_reqwest)?;
+    let status = response.status().as_u16();
+    if response.status().is_success() {
         Ok(status)
     } else {
         Err(WebhookError::Status { status })
+    }
+}
+
+/// The webhook's own error when the resolver refused the host; otherwise what kind of failure.
+fn from_reqwest(error: reqwest::Error) -> WebhookError {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    while let Some(cause) = next {
+        if let Some(refused) = cause.downcast_ref::<WebhookError>() {
+            return refused.clone();
+        }
+        next = cause.source();
+    }
+    let detail = crate::smtp::describe(&error);
+    if crate::smtp::is_tls_failure(&error) {
+        WebhookError::Tls(detail)
+    } else if error.is_timeout() {
+        WebhookError::Timeout(detail)
+    } else if error.is_connect() {
+        WebhookError::Connect(detail)
+    } else {
+        WebhookError::Http(detail)
     }
 }
 
@@ -273,17 +314,26 @@ mod tests {
     fn parses_webhook_urls() {
         let url = WebhookUrl::parse("http://hooks.example.org:8080/in?x=1").unwrap();
         assert_eq!(
-            (url.host.as_str(), url.port, url.target.as_str(), url.https),
+            (url.host().as_str(), url.port(), url.target().as_str(), url.https()),
             ("hooks.example.org", 8080, "/in?x=1", false)
         );
         let url = WebhookUrl::parse("HTTPS://Example.org").unwrap();
-        assert_eq!((url.host.as_str(), url.port, url.target.as_str(), url.https), ("example.org", 443, "/", true));
+        assert_eq!(
+            (url.host().as_str(), url.port(), url.target().as_str(), url.https()),
+            ("example.org", 443, "/", true)
+        );
         let url = WebhookUrl::parse("http://[2001:db8::1]:81/a").unwrap();
-        assert_eq!((url.host.as_str(), url.port), ("2001:db8::1", 81));
-        assert_eq!(url.host_header(), "[2001:db8::1]:81");
-        for bad in
-            ["ftp://x", "http://", "http://a b/", "http://user:pw@example.org/", "http://x:99999/", "http://[::1/"]
-        {
+        assert_eq!((url.host().as_str(), url.port()), ("2001:db8::1", 81));
+        for bad in [
+            "ftp://x",
+            "http://",
+            "http://a b/",
+            "http://user:pw@example.org/",
+            "http://x:99999/",
+            "http://[::1/",
+            "http://x/a\tb",
+            "http://x:0/",
+        ] {
             assert!(WebhookUrl::parse(bad).is_err(), "{bad}");
         }
     }
@@ -319,11 +369,23 @@ mod tests {
     }
 
     #[test]
+    fn ip_hosts_in_any_notation_are_checked() {
+        // The URL parser normalises these to 127.0.0.1; the check sees the address.
+        for url in ["http://0x7f.1/", "http://2130706433/", "http://[::ffff:7f00:1]/"] {
+            let parsed = WebhookUrl::parse(url).unwrap();
+            assert!(matches!(resolve_checked(&parsed, false), Err(WebhookError::PrivateAddress { .. })), "{url}");
+        }
+    }
+
+    #[test]
     fn signatures_are_hmac_sha256() {
         // RFC 4231 test case 2.
         let mac = signature("Jefe", b"what do ya want for nothing?");
         assert_eq!(mac, "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
         assert!(verify_signature("Jefe", b"what do ya want for nothing?", &mac));
         assert!(!verify_signature("Jefe", b"what do ya want for nothing!", &mac));
+        assert!(!verify_signature("Jefe", b"what do ya want for nothing?", &mac.to_uppercase()));
+        assert!(!verify_signature("Jefe", b"what do ya want for nothing?", &mac[..20]));
+        assert!(!verify_signature("Jefe", b"what do ya want for nothing?", "5bdcc146"));
     }
 }

@@ -517,3 +517,32 @@ fn the_bench_workload_runs_on_demo_documents() {
     // A second call replaces the store rather than failing on existing accounts.
     assert!(namndsok_alerts::bench_match_batch(dir.path(), ConfigFiles::bundled(), &documents[..10], 2).is_ok());
 }
+
+#[test]
+fn webhook_host_names_are_resolved_checked_and_pinned_at_delivery() {
+    // `localhost` goes through the resolver reqwest uses, not only the check at save time.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let account = confirmed_account(&store, "system@example.org");
+    let receiver = Receiver::start(0);
+    let url = format!("http://localhost:{}/named", receiver.server.addr.port());
+    let now = Utc::now();
+    let search =
+        store.create_saved_search(account, &NewSearch::webhook(SavedQuery::words("avfall"), &url), now).unwrap();
+    matcher().match_batch(&store, &[doc("n-1", "1493", "Avfallsplan 2025", "2025-01-01", None)], now).unwrap();
+
+    let report = deliverer(no_smtp(), false).deliver_due(&store, now).unwrap();
+    assert_eq!((report.sent, report.retried), (0, 1), "{report:?}");
+    assert!(receiver.requests().is_empty());
+    let error = store.outbox_for_search(search.id).unwrap()[0].last_error.clone().unwrap();
+    assert!(error.contains("the webhook host localhost resolves to the non-public address"), "{error}");
+
+    // Allowed, the same name is delivered to the address the resolver checked.
+    let report = deliverer(no_smtp(), true).deliver_due(&store, now + Duration::hours(1)).unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    let requests = receiver.requests();
+    assert_eq!((requests.len(), requests[0].target.as_str()), (1, "/named"));
+    assert_eq!(requests[0].headers["host"], format!("localhost:{}", receiver.server.addr.port()));
+    assert_eq!(requests[0].headers["content-type"], "application/json; charset=utf-8");
+    assert!(requests[0].headers["user-agent"].starts_with("Namndsok-Alerts/"));
+}

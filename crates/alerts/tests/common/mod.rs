@@ -77,7 +77,7 @@ impl Mail {
     /// A header's value, unfolded, with RFC 2047 encoded words decoded.
     pub fn header(&self, name: &str) -> Option<String> {
         let head = self.data.split("\r\n\r\n").next().unwrap();
-        let unfolded = head.replace("\r\n ", " ");
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
         let line = unfolded
             .lines()
             .find(|line| line.split_once(':').is_some_and(|(key, _)| key.eq_ignore_ascii_case(name)))?;
@@ -85,52 +85,72 @@ impl Mail {
         Some(decode_words(value))
     }
 
+    /// The body, decoded from its Content-Transfer-Encoding (8bit, quoted-printable or base64),
+    /// with CRLF line endings.
     pub fn body(&self) -> String {
-        self.data.split_once("\r\n\r\n").unwrap().1.to_string()
+        let raw = self.data.split_once("\r\n\r\n").unwrap().1;
+        let encoding = self.header("Content-Transfer-Encoding").unwrap_or_default().to_ascii_lowercase();
+        match encoding.as_str() {
+            "quoted-printable" => String::from_utf8(
+                quoted_printable::decode(raw.as_bytes(), quoted_printable::ParseMode::Strict).unwrap(),
+            )
+            .unwrap(),
+            "base64" => String::from_utf8(base64_decode(&raw.replace("\r\n", ""))).unwrap(),
+            _ => raw.to_string(),
+        }
+    }
+
+    /// The body as it came over the wire (still transfer-encoded).
+    pub fn raw_body(&self) -> &str {
+        self.data.split_once("\r\n\r\n").unwrap().1
     }
 }
 
+/// An RFC 2047 encoded word (`=?charset?B|Q?text?=`, UTF-8 only here), decoded.
+fn decode_word(word: &str) -> Option<String> {
+    let inner = word.strip_prefix("=?")?.strip_suffix("?=")?;
+    let mut parts = inner.splitn(3, '?');
+    let (charset, encoding, text) = (parts.next()?, parts.next()?, parts.next()?);
+    assert!(charset.eq_ignore_ascii_case("utf-8"), "charset {charset}");
+    let bytes = match encoding {
+        "B" | "b" => base64_decode(text),
+        "Q" | "q" => {
+            quoted_printable::decode(text.replace('_', " ").as_bytes(), quoted_printable::ParseMode::Strict).unwrap()
+        }
+        _ => return None,
+    };
+    Some(String::from_utf8(bytes).unwrap())
+}
+
+/// Decodes the encoded words of an unfolded header value; white space between two adjacent
+/// encoded words is dropped (RFC 2047 §6.2).
 fn decode_words(value: &str) -> String {
     let mut out = String::new();
-    let mut bytes = Vec::new();
-    for part in value.split(' ') {
-        if let Some(inner) = part.strip_prefix("=?UTF-8?B?").and_then(|p| p.strip_suffix("?=")) {
-            bytes.extend(base64_decode(inner));
-        } else {
-            if !bytes.is_empty() {
-                out.push_str(&String::from_utf8(std::mem::take(&mut bytes)).unwrap());
+    let mut previous_encoded = false;
+    for (index, part) in value.split(' ').enumerate() {
+        match decode_word(part) {
+            Some(decoded) => {
+                if index > 0 && !previous_encoded {
+                    out.push(' ');
+                }
+                out.push_str(&decoded);
+                previous_encoded = true;
             }
-            if !out.is_empty() {
-                out.push(' ');
+            None => {
+                if index > 0 {
+                    out.push(' ');
+                }
+                out.push_str(part);
+                previous_encoded = false;
             }
-            out.push_str(part);
         }
-    }
-    if !bytes.is_empty() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&String::from_utf8(bytes).unwrap());
     }
     out
 }
 
-fn base64_decode(text: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for byte in text.bytes().filter(|b| *b != b'=') {
-        let value = ALPHABET.iter().position(|c| *c == byte).unwrap() as u32;
-        bits = (bits << 6) | value;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    out
+pub fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
 }
 
 /// A real (if minimal) SMTP server capturing every message.
@@ -146,10 +166,14 @@ impl SmtpServer {
 
     /// An SMTP server offering STARTTLS, or speaking TLS from the start (SMTPS).
     pub fn start_with(tls: ServerTls) -> SmtpServer {
+        SmtpServer::start_with_options(SmtpOptions { tls, ..SmtpOptions::default() })
+    }
+
+    pub fn start_with_options(options: SmtpOptions) -> SmtpServer {
         let mails = Arc::new(Mutex::new(Vec::new()));
         let captured = mails.clone();
         let server = spawn(move |stream| {
-            if let Some(mail) = smtp_session(stream, &tls) {
+            if let Some(mail) = smtp_session(stream, &options) {
                 captured.lock().unwrap().push(mail);
             }
         });
@@ -171,6 +195,24 @@ impl SmtpServer {
             tls: SmtpTls::None,
             extra_root_pem: None,
         }
+    }
+}
+
+/// What a test SMTP server offers and answers.
+#[derive(Clone)]
+pub struct SmtpOptions {
+    pub tls: ServerTls,
+    /// Whether EHLO announces 8BITMIME.
+    pub eight_bit_mime: bool,
+    /// The AUTH mechanisms announced (`PLAIN`, `LOGIN`, or both).
+    pub auth: &'static str,
+    /// A reply to RCPT TO other than `250 OK` (e.g. a 5xx or 4xx refusal).
+    pub rcpt_reply: Option<&'static str>,
+}
+
+impl Default for SmtpOptions {
+    fn default() -> Self {
+        SmtpOptions { tls: ServerTls::None, eight_bit_mime: true, auth: "PLAIN", rcpt_reply: None }
     }
 }
 
@@ -227,7 +269,8 @@ fn send(reader: &mut BufReader<Conn>, text: &str) -> Option<()> {
     writer.flush().ok()
 }
 
-fn smtp_session(stream: TcpStream, tls: &ServerTls) -> Option<Mail> {
+fn smtp_session(stream: TcpStream, options: &SmtpOptions) -> Option<Mail> {
+    let tls = &options.tls;
     let (conn, mut secured) = match tls {
         ServerTls::Implicit(config) => (Conn::tls(config, stream)?, true),
         _ => (Conn::Plain(stream), false),
@@ -245,7 +288,9 @@ fn smtp_session(stream: TcpStream, tls: &ServerTls) -> Option<Mail> {
         let upper = command.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
             let starttls = if matches!(tls, ServerTls::StartTls(_)) && !secured { "250-STARTTLS\r\n" } else { "" };
-            send(&mut reader, &format!("250-test.local\r\n250-8BITMIME\r\n{starttls}250 AUTH PLAIN\r\n"))?;
+            let eight_bit = if options.eight_bit_mime { "250-8BITMIME\r\n" } else { "" };
+            let auth = options.auth;
+            send(&mut reader, &format!("250-test.local\r\n{eight_bit}{starttls}250 AUTH {auth}\r\n"))?;
         } else if upper == "STARTTLS" {
             let ServerTls::StartTls(config) = tls else {
                 send(&mut reader, "502 Command not implemented\r\n")?;
@@ -262,12 +307,23 @@ fn smtp_session(stream: TcpStream, tls: &ServerTls) -> Option<Mail> {
         } else if let Some(token) = command.strip_prefix("AUTH PLAIN ") {
             mail.auth = Some(String::from_utf8(base64_decode(token)).unwrap());
             send(&mut reader, "235 2.7.0 Authentication successful\r\n")?;
+        } else if upper == "AUTH LOGIN" {
+            // "Username:", then "Password:", each answered in base64; recorded as AUTH PLAIN's.
+            let mut answers = Vec::new();
+            for prompt in ["VXNlcm5hbWU6", "UGFzc3dvcmQ6"] {
+                send(&mut reader, &format!("334 {prompt}\r\n"))?;
+                let mut line = String::new();
+                reader.read_line(&mut line).ok()?;
+                answers.push(String::from_utf8(base64_decode(line.trim_end())).unwrap());
+            }
+            mail.auth = Some(format!("\0{}\0{}", answers[0], answers[1]));
+            send(&mut reader, "235 2.7.0 Authentication successful\r\n")?;
         } else if upper.starts_with("MAIL FROM:") {
             mail.from = command[10..].split('>').next().unwrap().trim_start_matches('<').to_string();
             send(&mut reader, "250 OK\r\n")?;
         } else if upper.starts_with("RCPT TO:") {
             mail.to = command[8..].trim_matches(|c| c == '<' || c == '>').to_string();
-            send(&mut reader, "250 OK\r\n")?;
+            send(&mut reader, &format!("{}\r\n", options.rcpt_reply.unwrap_or("250 OK")))?;
         } else if upper == "DATA" {
             send(&mut reader, "354 End data with <CR><LF>.<CR><LF>\r\n")?;
             let mut data = String::new();
