@@ -9,9 +9,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use namndsok_index::search::escape_html;
-use namndsok_index::{SearchRequest, Sort};
+use namndsok_index::Sort;
 
-use crate::search::query_pairs;
+use crate::params::{parse_search, query_pairs};
 use crate::{ApiError, AppState};
 
 /// Entries in a feed unless `limit` says otherwise.
@@ -27,12 +27,8 @@ pub async fn search_feed(
         return Err(ApiError::invalid_parameter("`cursor` is not accepted by a feed"));
     }
     let has_limit = pairs.iter().any(|(key, _)| key == "limit");
-    let mut request = SearchRequest::from_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        namndsok_model::Registry::global(),
-        &[],
-    )
-    .map_err(|e| ApiError::invalid_parameter(e.message))?;
+    let mut request =
+        parse_search(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), namndsok_model::Registry::global(), &[])?;
     request.sort = Sort::DateDesc;
     if !has_limit {
         request.limit = FEED_ENTRIES;

@@ -33,6 +33,7 @@ pub mod documents;
 pub mod error;
 pub mod feeds;
 pub mod ingest;
+pub mod params;
 pub mod saved_searches;
 pub mod search;
 pub mod web;

@@ -18,12 +18,11 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use namndsok_index::request::cursor_for_offset;
 use namndsok_index::search::escape_html;
 use namndsok_index::{FacetValue, SearchRequest, SearchResponse, Sort};
 use namndsok_model::{Document, Kind, OrganisationKind, Registry};
 
-use crate::search::query_pairs;
+use crate::params::{cursor_for_offset, query_pairs};
 use crate::AppState;
 
 /// The stylesheet, served under a versioned name so it can be cached forever.
@@ -130,7 +129,7 @@ pub(crate) fn html_response(status: StatusCode, html: String) -> Response {
 pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let pairs = query_pairs(raw.as_deref());
     let parsed =
-        SearchRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), Registry::global(), &[]);
+        crate::params::parse_search(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), Registry::global(), &[]);
     let state_pairs: Vec<(String, String)> =
         pairs.iter().filter(|(k, v)| k != "cursor" && !v.trim().is_empty()).cloned().collect();
     let page_state = PageState { pairs: state_pairs };
