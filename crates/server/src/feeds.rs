@@ -3,18 +3,18 @@
 //! only key, as feed readers cannot send headers; a disabled (unsubscribed) search keeps its
 //! feed, a deleted one does not.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use crate::alerts::{blocking, service};
-use crate::{ApiError, AppState};
+use crate::alerts::blocking;
+use crate::extract::Alerts;
+use crate::ApiError;
 
 /// Entries in a saved search's feed.
 const FEED_ENTRIES: usize = 50;
 
-pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, ApiError> {
-    let service = service(&state)?;
+pub async fn feed(Alerts(service): Alerts, Path(file): Path<String>) -> Result<Response, ApiError> {
     let token = file
         .strip_suffix(".atom")
         .filter(|token| !token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric()))

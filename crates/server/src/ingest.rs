@@ -17,13 +17,13 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::Json;
 use namndsok_index::import::{LineWarning, RejectedLine};
 use namndsok_model::{Document, Registry};
 use serde_json::{json, Value};
 
-use crate::alerts::{authenticate, blocking, body_bytes, service};
+use crate::alerts::blocking;
+use crate::extract::{body_bytes, Authenticated};
 use crate::{ApiError, AppState};
 
 /// The largest body accepted.
@@ -64,13 +64,11 @@ pub fn parse_ndjson(body: &[u8]) -> Parsed {
 
 pub async fn ingest(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Authenticated { account, service }: Authenticated,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let service = service(&state)?;
     let index = state.index.clone();
     blocking(service, move |service| {
-        let account = authenticate(service, &headers)?;
         if !account.may_ingest {
             return Err(ApiError::forbidden(
                 "this account may not add documents (an operator grants it: namndsok accounts create --ingest)",

@@ -31,6 +31,7 @@ pub mod alerts;
 pub mod atom;
 pub mod documents;
 pub mod error;
+pub mod extract;
 pub mod feeds;
 pub mod ingest;
 pub mod params;
@@ -40,16 +41,21 @@ pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
-use axum::extract::DefaultBodyLimit;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use namndsok_index::SearchIndex;
 use serde_json::json;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
 
 pub use alerts::{AlertsConfig, AlertsService, SmtpRelay};
 pub use error::ApiError;
@@ -67,9 +73,13 @@ pub struct AppState {
     pub alerts: Option<Arc<AlertsService>>,
 }
 
+/// Longest a request may take before it is answered `503 unavailable` (ingest excepted: a
+/// 64 MB body takes its time, and a feeder resends what got no answer).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The whole service.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/search", get(search::search))
         .route("/api/v1/search.atom", get(atom::search_feed))
@@ -81,7 +91,6 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/saved-searches/{id}",
             get(saved_searches::get_one).patch(saved_searches::update).delete(saved_searches::delete),
         )
-        .route("/api/v1/ingest", post(ingest::ingest).layer(DefaultBodyLimit::max(ingest::MAX_BODY_BYTES)))
         .route("/api/v1/openapi.yaml", get(openapi))
         .route("/feeds/{feed_file}", get(feeds::feed))
         .route("/", get(web::search_page))
@@ -91,12 +100,33 @@ pub fn app(state: AppState) -> Router {
         .route("/confirm/{token}", get(alert_pages::confirm_form).post(alert_pages::confirm))
         .route("/unsubscribe/{token}", get(alert_pages::unsubscribe).post(alert_pages::unsubscribe))
         .route(web::STYLESHEET_PATH, get(web::stylesheet))
+        .route_layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .route("/api/v1/ingest", post(ingest::ingest).layer(DefaultBodyLimit::max(ingest::MAX_BODY_BYTES)))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(web::security_headers))
         // A search page is ~100 KB of HTML (mostly the map), ~23 KB gzipped.
-        .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
-        .layer(axum::middleware::from_fn(log_request))
-        .with_state(state)
+        .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest));
+    with_http_layers(routes).with_state(state)
+}
+
+/// The layers around every route: a request id (`x-request-id`, kept when the client sends
+/// one, returned on the answer), a tracing span and one log line per request, and panics
+/// answered with the API's JSON `500`.
+fn with_http_layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_request(())
+                    .on_response(log_response)
+                    .on_failure(()),
+            )
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(axum::middleware::map_response(timeout_response)),
+    )
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
@@ -163,23 +193,89 @@ async fn not_found() -> ApiError {
 /// requests are logged by route, never with the token.
 const SECRET_ROUTES: &[&str] = &["/feeds/{feed_file}", "/unsubscribe/{token}", "/confirm/{token}"];
 
-async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let matched = request.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_string());
+/// The span every request runs in: method, path (the route for secret-carrying paths) and the
+/// `x-request-id` (set by [`SetRequestIdLayer`] when the client sent none).
+fn request_span(request: &Request) -> Span {
+    let matched = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
     let path = match matched {
-        Some(route) if SECRET_ROUTES.contains(&route.as_str()) => route,
-        _ => request.uri().path().to_string(),
+        Some(route) if SECRET_ROUTES.contains(&route) => route,
+        _ => request.uri().path(),
     };
-    let response = next.run(request).await;
-    tracing::info!(
-        %method,
-        path,
-        status = response.status().as_u16(),
-        micros = started.elapsed().as_micros() as u64,
-        "request"
-    );
+    let request_id = request.headers().get("x-request-id").and_then(|value| value.to_str().ok()).unwrap_or("");
+    tracing::info_span!("request", method = %request.method(), path, request_id)
+}
+
+/// One line per answered request.
+fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span: &Span) {
+    tracing::info!(status = response.status().as_u16(), micros = latency.as_micros() as u64, "request");
+}
+
+/// A panicking handler answers with the API's `500 internal` (the panic is logged).
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    ApiError::internal(format_args!("handler panicked: {message}")).into_response()
+}
+
+/// The timeout layer's bare `503` in the API's error shape.
+async fn timeout_response(response: Response) -> Response {
+    let bare = response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !response.headers().contains_key(axum::http::header::CONTENT_TYPE);
+    if bare {
+        return ApiError::unavailable(format!("the request took longer than {} s", REQUEST_TIMEOUT.as_secs()))
+            .into_response();
+    }
     response
+}
+
+#[cfg(test)]
+mod layer_tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    async fn call(router: Router, request_id: Option<&str>) -> (StatusCode, Option<String>, serde_json::Value) {
+        let mut request = Request::builder().uri("/boom");
+        if let Some(id) = request_id {
+            request = request.header("x-request-id", id);
+        }
+        let response = router.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        let status = response.status();
+        let id = response.headers().get("x-request-id").map(|v| v.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (status, id, serde_json::from_slice(&bytes).unwrap_or_default())
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_the_json_500_and_requests_carry_an_id() {
+        let router = super::with_http_layers(Router::new().route("/boom", get(|| async { panic!("boom") as () })));
+        let (status, id, body) = call(router.clone(), None).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body, serde_json::json!({"error": {"code": "internal", "message": "internal error"}}));
+        assert_eq!(id.expect("an id is generated").len(), 36, "a UUID");
+        let (_, id, _) = call(router, Some("abc-123")).await;
+        assert_eq!(id.as_deref(), Some("abc-123"), "the client's id is kept");
+    }
+
+    #[tokio::test]
+    async fn a_timeout_is_the_json_503() {
+        let router = super::with_http_layers(
+            Router::new()
+                .route("/boom", get(|| async { tokio::time::sleep(std::time::Duration::from_secs(5)).await }))
+                .route_layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    std::time::Duration::from_millis(10),
+                )),
+        );
+        let (status, _, body) = call(router, None).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["error"]["code"], "unavailable");
+    }
 }
 
 #[cfg(test)]
