@@ -1,7 +1,31 @@
-//! Nämndsök's HTTP service.
+//! Nämndsök's HTTP service: the JSON API v1, its Atom feeds and the Swedish web page, on axum.
 //!
-//! [`app`] builds the whole router from an [`AppState`], so tests drive it in-process or on a
-//! real socket alike. Routes (one module per resource):
+//! This crate owns the public contract over HTTP (`CONTRACT.md`): which routes exist, which
+//! query parameters and bodies they take, the JSON they answer with and the one error shape.
+//! It maps HTTP onto the typed APIs of the crates below it — a query string becomes an index
+//! `SearchRequest` ([`params`]), a JSON body a typed request struct ([`extract`]) — and maps
+//! their results and errors back. [`app`] builds the whole router from an [`AppState`], so
+//! tests drive it in-process with `oneshot` or on a real socket alike.
+//!
+//! What it deliberately does not do: search, rank or analyse text (`namndsok-index`), store
+//! saved searches, match or deliver alerts (`namndsok-alerts`), harvest (`namndsok-harvest`),
+//! or parse command-line flags (the binary). Handlers hold no business rules beyond checking
+//! input; anything blocking (the index, SQLite, DNS) runs on the blocking pool so a slow
+//! query never stalls the async workers.
+//!
+//! # The one HTTP layer
+//!
+//! - Every error is JSON `{"error": {"code", "message"}}` with a stable code ([`error`]);
+//!   internal details are logged, never returned.
+//! - Extractors ([`extract`]) reject in that shape: [`extract::Authenticated`] (`Bearer` token
+//!   → account), [`extract::JsonBody`] (typed bodies with `deny_unknown_fields`, the offending
+//!   field named by its path), [`extract::Alerts`] (`503` without the alert service).
+//! - tower-http around every route: a request id (`x-request-id`, generated unless the client
+//!   sent one, returned on the answer), a tracing span and one log line per request (secret
+//!   tokens in paths are logged by route only), panics answered with the JSON `500`, and a
+//!   [`REQUEST_TIMEOUT`] answered with the JSON `503` (ingest excepted).
+//!
+//! # Routes (one module per resource)
 //!
 //! - `GET /healthz`
 //! - `GET /api/v1/search` ([`search`])
@@ -20,10 +44,6 @@
 //!
 //! Saved searches and alerts ([`alerts`]) need an [`alerts::AlertsService`] in the state; without
 //! one their routes answer `503 unavailable`.
-//!
-//! Every error is JSON `{"error": {"code", "message"}}` with a stable code ([`error`]); internal
-//! details are logged, never returned. Searches run on the blocking thread pool so a slow query
-//! never stalls the async workers.
 
 pub mod accounts;
 pub mod alert_pages;
