@@ -18,12 +18,28 @@ use crate::extract::{Alerts, JsonBody};
 use crate::ApiError;
 
 /// The body of `POST /api/v1/accounts`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
+    #[schema(format = Email, examples("anna@example.org"))]
     pub email: String,
 }
 
+/// Ask for an API token by e-mail
+///
+/// Mails a confirmation link (`/confirm/{token}?api=1`, valid 48 hours) to the address;
+/// following it and pressing the button confirms the account and shows a new API token
+/// (an earlier token of the address stops working — this is also how a lost token is
+/// replaced). The answer is the same whether or not the address has an account. At most one
+/// link per address and minute is sent. Without an SMTP relay the server answers `503`.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "alerts", operation_id = "createAccount",
+    request_body = NewAccount,
+    responses(
+        (status = 202, description = "A confirmation link is on its way.", body = crate::openapi::ConfirmationSent),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
 pub async fn create_account(
     Alerts(service): Alerts,
     JsonBody(body): JsonBody<NewAccount>,

@@ -18,6 +18,17 @@ use crate::{ApiError, AppState};
 /// Entries in a feed unless `limit` says otherwise.
 const FEED_ENTRIES: usize = 50;
 
+/// An Atom feed of any search (no account needed)
+///
+/// Takes the parameters of `/api/v1/search` except `cursor`; entries are the newest matches
+/// first (date order, every word must match), 50 unless `limit` says otherwise.
+#[utoipa::path(get, path = "/api/v1/search.atom", tag = "search", operation_id = "searchFeed",
+    params(crate::openapi::FeedParams),
+    responses(
+        (status = 200, description = "An Atom (RFC 4287) feed.", body = String, content_type = "application/atom+xml"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 500, response = crate::openapi::Internal),
+    ))]
 pub async fn search_feed(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -37,7 +37,8 @@
 //!   ([`saved_searches`])
 //! - `POST /api/v1/ingest` ([`ingest`])
 //! - `GET /feeds/{feed_token}.atom` ([`feeds`])
-//! - `GET /api/v1/openapi.yaml`: the OpenAPI 3.1 description of all of these (`docs/openapi.yaml`)
+//! - `GET /api/v1/openapi.yaml`: the OpenAPI 3.1 description of all of these, generated from
+//!   the handlers' `#[utoipa::path]` attributes and request types ([`openapi`])
 //! - `GET /`, `/d/{id}`, `/status`: the web page in Swedish ([`web`]); `POST /bevaka`,
 //!   `GET`/`POST /confirm/{token}`, `GET`/`POST /unsubscribe/{token}`: its alert pages
 //!   ([`alert_pages`])
@@ -54,6 +55,7 @@ pub mod error;
 pub mod extract;
 pub mod feeds;
 pub mod ingest;
+pub mod openapi;
 pub mod params;
 pub mod saved_searches;
 pub mod search;
@@ -79,9 +81,6 @@ use tracing::Span;
 
 pub use alerts::{AlertsConfig, AlertsService, SmtpRelay};
 pub use error::ApiError;
-
-/// The OpenAPI 3.1 description of the service.
-pub const OPENAPI_YAML: &str = include_str!("../../../docs/openapi.yaml");
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -111,7 +110,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/saved-searches/{id}",
             get(saved_searches::get_one).patch(saved_searches::update).delete(saved_searches::delete),
         )
-        .route("/api/v1/openapi.yaml", get(openapi))
+        .route("/api/v1/openapi.yaml", get(openapi_document))
         .route("/feeds/{feed_file}", get(feeds::feed))
         .route("/", get(web::search_page))
         .route("/d/{id}", get(web::document_page))
@@ -185,15 +184,25 @@ pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'stat
     }
 }
 
-async fn openapi() -> impl IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "application/yaml; charset=utf-8")], OPENAPI_YAML)
+/// This description
+#[utoipa::path(get, path = "/api/v1/openapi.yaml", tag = "service", operation_id = "openapi",
+    responses((status = 200, description = "OpenAPI 3.1, generated from the handlers; JSON, which is YAML too.", body = String, content_type = "application/yaml")))]
+async fn openapi_document() -> impl IntoResponse {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let document = DOCUMENT.get_or_init(openapi::document_json).as_str();
+    ([(axum::http::header::CONTENT_TYPE, "application/yaml; charset=utf-8")], document)
 }
 
+/// Liveness and the number of indexed documents
+#[utoipa::path(get, path = "/healthz", tag = "service", operation_id = "healthz",
+    responses((status = 200, description = "The service is up.", body = openapi::Healthz)))]
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     Json(json!({"status": "ok", "documents": state.index.num_docs()}))
 }
 
-/// `GET /api/v1/sources`: every source with its health (an empty list when not harvesting).
+/// Harvest health per source
+#[utoipa::path(get, path = "/api/v1/sources", tag = "service", operation_id = "sources",
+    responses((status = 200, description = "Every source of the catalogue (an empty list when the server does not harvest).", body = openapi::Sources)))]
 async fn sources(State(state): State<AppState>) -> impl IntoResponse {
     let reports = state.harvester.as_ref().map(|h| h.reports()).unwrap_or_default();
     let mut counts = std::collections::BTreeMap::new();
@@ -336,31 +345,13 @@ mod tests {
         routes
     }
 
-    /// `(method, path)` of every operation in `docs/openapi.yaml` (a hand parse of the
-    /// two-space-indented `paths:` block).
+    /// `(method, path)` of every operation of the generated OpenAPI document.
     fn routes_in_openapi() -> BTreeSet<(String, String)> {
+        let document: serde_json::Value = serde_json::from_str(&crate::openapi::document_json()).unwrap();
         let mut routes = BTreeSet::new();
-        let mut in_paths = false;
-        let mut path: Option<String> = None;
-        for line in crate::OPENAPI_YAML.lines() {
-            if !line.starts_with(' ') && !line.trim().is_empty() {
-                in_paths = line.trim_end() == "paths:";
-                continue;
-            }
-            if !in_paths {
-                continue;
-            }
-            if let Some(key) = line.strip_prefix("  ").and_then(|rest| rest.strip_suffix(':')) {
-                if key.starts_with('/') {
-                    path = Some(key.to_string());
-                    continue;
-                }
-            }
-            if let (Some(path), Some(key)) = (&path, line.strip_prefix("    ").and_then(|rest| rest.strip_suffix(':')))
-            {
-                if ["get", "post", "patch", "delete", "put"].contains(&key) {
-                    routes.insert((key.to_string(), path.clone()));
-                }
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for method in item.as_object().unwrap().keys().filter(|key| *key != "parameters") {
+                routes.insert((method.clone(), path.clone()));
             }
         }
         routes
@@ -372,21 +363,38 @@ mod tests {
         let documented = routes_in_openapi();
         assert!(app.len() >= 20, "{app:?}");
         let undocumented: Vec<_> = app.difference(&documented).collect();
-        assert!(undocumented.is_empty(), "routes missing from docs/openapi.yaml: {undocumented:?}");
+        assert!(undocumented.is_empty(), "routes missing from the OpenAPI document: {undocumented:?}");
         let unrouted: Vec<_> = documented.difference(&app).collect();
-        assert!(unrouted.is_empty(), "docs/openapi.yaml describes routes the service lacks: {unrouted:?}");
+        assert!(unrouted.is_empty(), "the OpenAPI document describes routes the service lacks: {unrouted:?}");
     }
 
     #[test]
     fn openapi_has_the_error_shape_and_every_code() {
-        let yaml = crate::OPENAPI_YAML;
-        assert!(yaml.starts_with("openapi: 3.1."));
+        let document: serde_json::Value = serde_json::from_str(&crate::openapi::document_json()).unwrap();
+        assert!(document["openapi"].as_str().unwrap().starts_with("3.1."));
+        let error = &document["components"]["schemas"]["Error"]["properties"]["error"];
+        assert_eq!(error["required"], serde_json::json!(["code", "message"]));
+        let mut codes: Vec<&str> =
+            error["properties"]["code"]["enum"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
         let source = include_str!("error.rs");
-        for code in source.split("code: \"").skip(1).map(|rest| rest.split('"').next().unwrap()) {
-            assert!(yaml.contains(code), "error code {code} is not in docs/openapi.yaml");
+        let mut in_source: Vec<&str> =
+            source.split("code: \"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
+        assert!(in_source.len() >= 8, "{in_source:?}");
+        codes.sort_unstable();
+        in_source.sort_unstable();
+        assert_eq!(codes, in_source, "the documented codes are error.rs's");
+        assert_eq!(document["components"]["securitySchemes"]["bearerAuth"]["scheme"], "bearer");
+        for response in ["BadRequest", "Unauthorized", "NotFound", "Internal", "Unavailable", "HtmlPage"] {
+            assert!(document["components"]["responses"][response].is_object(), "{response}");
         }
-        for needle in ["bearerAuth", "Error:", "required: [code, message]"] {
-            assert!(yaml.contains(needle), "{needle}");
+    }
+
+    /// Every request body type refuses unknown fields, as its `deny_unknown_fields` does.
+    #[test]
+    fn openapi_request_bodies_are_closed() {
+        let document: serde_json::Value = serde_json::from_str(&crate::openapi::document_json()).unwrap();
+        for schema in ["NewAccount", "SavedSearchCreate", "SavedSearchPatch", "Filters", "FollowRequest", "Delivery"] {
+            assert_eq!(document["components"]["schemas"][schema]["additionalProperties"], false, "{schema}");
         }
     }
 }

@@ -33,9 +33,11 @@ const REPEATABLE_FILTERS: &[&str] = &["kommun", "lan", "kind", "organ"];
 const SINGLE_FILTERS: &[&str] = &["from", "to"];
 
 /// The body of `POST /api/v1/saved-searches`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SavedSearchCreate)]
 pub struct NewSavedSearch {
+    /// Words, as in `q` of `/api/v1/search`.
     #[serde(default)]
     pub query: Option<String>,
     #[serde(default)]
@@ -43,13 +45,15 @@ pub struct NewSavedSearch {
     #[serde(default)]
     pub follow: Option<Follow>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = DeliveryBody, required = true)]
     pub delivery: Option<Option<DeliveryBody>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<crate::openapi::Frequency>)]
     pub frequency: Option<Option<String>>,
 }
 
 /// The body of `PATCH /api/v1/saved-searches/{id}`: what is absent stays as it is.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SavedSearchPatch {
     #[serde(default, deserialize_with = "present")]
@@ -57,15 +61,18 @@ pub struct SavedSearchPatch {
     #[serde(default, deserialize_with = "present")]
     pub filters: Option<Option<Filters>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<DeliveryBody>)]
     pub delivery: Option<Option<DeliveryBody>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<crate::openapi::Frequency>)]
     pub frequency: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>)]
     pub enabled: Option<Option<bool>>,
 }
 
-/// The filters of a saved search, named as `/api/v1/search` names them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// The filters of `/api/v1/search`; the repeatable ones take a string or a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Filters {
     #[serde(default)]
@@ -77,8 +84,10 @@ pub struct Filters {
     #[serde(default)]
     pub organ: Option<OneOrMany>,
     #[serde(default)]
+    #[schema(format = Date)]
     pub from: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     pub to: Option<String>,
 }
 
@@ -103,20 +112,32 @@ impl Filters {
 }
 
 /// A case to follow.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = FollowRequest)]
 pub struct Follow {
+    /// Kommunkod or länskod.
     pub kommun: String,
+    /// In any spelling (`KS 2023/412`, `Dnr KS 2023-0412`).
     pub diarienummer: String,
 }
 
-/// `{"email": true}` or `{"webhook": "http://…"}`.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `{"email": true}` or `{"webhook": "http://…"}` (exactly one of the two).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Delivery)]
 pub struct DeliveryBody {
+    /// `true`: to the account's address.
     #[serde(default)]
     pub email: Option<bool>,
+    /// An `http://` URL. Each delivery is a `POST` of JSON
+    /// `{"delivery_id", "saved_search_id", "query", "label", "total", "summary", "search_url", "documents": [{…, "link"}]}`
+    /// with `X-Namndsok-Delivery: <delivery id>` (the same on every retry: drop duplicates) and
+    /// `X-Namndsok-Signature: sha256=<hex HMAC-SHA256 of the exact body, keyed with the search's webhook_secret>`.
+    /// Failed deliveries are retried with exponential backoff; after 8 failures in a row the
+    /// search is disabled and its owner told by e-mail.
     #[serde(default)]
+    #[schema(format = "uri")]
     pub webhook: Option<String>,
 }
 
@@ -287,7 +308,15 @@ fn not_found(id: SearchId) -> impl Fn(AlertError) -> ApiError {
     }
 }
 
-/// `GET /api/v1/saved-searches`.
+/// The account's saved searches
+#[utoipa::path(get, path = "/api/v1/saved-searches", tag = "alerts", operation_id = "listSavedSearches",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The account's saved searches, oldest first.", body = crate::openapi::SavedSearchList),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
 pub async fn list(Authenticated { account, service }: Authenticated) -> Result<Json<Value>, ApiError> {
     blocking(service, move |service| {
         let searches = service.store().list_saved_searches(account.id).map_err(ApiError::internal)?;
@@ -297,7 +326,29 @@ pub async fn list(Authenticated { account, service }: Authenticated) -> Result<J
     .await
 }
 
-/// `POST /api/v1/saved-searches`.
+/// Save a search, or follow a case
+///
+/// Give `query` and/or `filters`, or `follow` (a diarienummer in one kommun; not combined
+/// with the others). What the search finds in the index now is marked seen, so only
+/// documents committed afterwards (harvested or ingested) are alerted. Webhook URLs must be
+/// `http://` (TLS is not implemented yet; put a TLS-terminating proxy in front of the
+/// receiver) and resolve to public addresses only, unless the operator started the server
+/// with `--allow-private-webhooks`. An account has at most 100 saved searches.
+#[utoipa::path(post, path = "/api/v1/saved-searches", tag = "alerts", operation_id = "createSavedSearch",
+    security(("bearerAuth" = [])),
+    request_body(content = NewSavedSearch, examples(
+        ("words" = (value = json!({"query": "batterifabrik", "filters": {"kommun": ["1493"], "kind": "arende"}, "delivery": {"email": true}, "frequency": "immediate"}))),
+        ("case" = (value = json!({"follow": {"kommun": "1493", "diarienummer": "KS 2023/412"}, "delivery": {"webhook": "http://hooks.example.org/namndsok"}, "frequency": "daily"}))),
+    )),
+    responses(
+        (status = 201, description = "Saved. `webhook_secret` (webhooks only) is shown here and nowhere else.", body = crate::openapi::SavedSearchCreated),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     Authenticated { account, service }: Authenticated,
@@ -353,7 +404,17 @@ pub async fn create(
     .await
 }
 
-/// `GET /api/v1/saved-searches/{id}`.
+/// One saved search
+#[utoipa::path(get, path = "/api/v1/saved-searches/{id}", tag = "alerts", operation_id = "getSavedSearch",
+    security(("bearerAuth" = [])),
+    params(("id" = i64, Path, description = "The saved search's id (another account's id is `404`, like a missing one).")),
+    responses(
+        (status = 200, description = "The saved search.", body = crate::openapi::SavedSearch),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
 pub async fn get_one(
     Authenticated { account, service }: Authenticated,
     Path(id): Path<String>,
@@ -366,7 +427,25 @@ pub async fn get_one(
     .await
 }
 
-/// `PATCH /api/v1/saved-searches/{id}`.
+/// Change a saved search
+///
+/// Fields left out stay as they are. `query` and `filters` replace the words and the filters
+/// (each on its own); a changed search marks what it finds now as seen, like a new one.
+/// `delivery` may change a webhook's URL, not switch between e-mail and webhook.
+/// `enabled: true` starts a search again (after an unsubscribe, or a webhook disabled for
+/// failing) and clears its failure count.
+#[utoipa::path(patch, path = "/api/v1/saved-searches/{id}", tag = "alerts", operation_id = "updateSavedSearch",
+    security(("bearerAuth" = [])),
+    params(("id" = i64, Path, description = "The saved search's id (another account's id is `404`, like a missing one).")),
+    request_body = SavedSearchPatch,
+    responses(
+        (status = 200, description = "The changed search.", body = crate::openapi::SavedSearch),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
 pub async fn update(
     State(state): State<AppState>,
     Authenticated { account, service }: Authenticated,
@@ -434,7 +513,17 @@ pub async fn update(
     .await
 }
 
-/// `DELETE /api/v1/saved-searches/{id}`.
+/// Delete a saved search (with its seen list, pending deliveries and feed)
+#[utoipa::path(delete, path = "/api/v1/saved-searches/{id}", tag = "alerts", operation_id = "deleteSavedSearch",
+    security(("bearerAuth" = [])),
+    params(("id" = i64, Path, description = "The saved search's id (another account's id is `404`, like a missing one).")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
 pub async fn delete(
     Authenticated { account, service }: Authenticated,
     Path(id): Path<String>,

@@ -120,6 +120,10 @@ async fn without_alerts_the_routes_answer_503_cleanly() {
     let page = call(&app, Method::GET, "/unsubscribe/abc", None, None).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.text.contains("<html lang=\"sv\">"));
+    let openapi = call(&app, Method::GET, "/api/v1/openapi.yaml", None, None).await;
+    assert_eq!(openapi.status, StatusCode::OK);
+    assert!(openapi.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/yaml"));
+    assert!(openapi.json()["paths"]["/api/v1/saved-searches/{id}"]["patch"].is_object(), "served, and parses");
     let search = call(&app, Method::GET, "/?q=skola", None, None).await;
     assert!(!search.text.contains("action=\"/bevaka\""), "no form without alerts");
 }
