@@ -1,7 +1,10 @@
-//! Search parameters as `GET /api/v1/search` takes them, validated into a [`SearchRequest`].
+//! The typed [`SearchRequest`] the index answers, with its limits.
 //!
-//! Shared by the JSON API and the web page so both accept exactly the same language. A bad or
-//! unknown parameter is an error naming the parameter, never silently ignored.
+//! The HTTP side (query parameters, cursors, parameter errors) belongs to the server
+//! (`namndsok-server`'s `params.rs`, which the JSON API, the Atom feed and the web page use).
+//! The copy of it below ([`SearchRequest::from_pairs`], the cursor encoding, [`ParamError`])
+//! remains only for the callers not yet moved off it: the alerts matcher (stored query
+//! strings), the index's own tests and the benches; delete it when they are.
 
 use chrono::NaiveDate;
 use namndsok_model::{Kind, OrganisationKind, Registry};

@@ -8,24 +8,46 @@
 //! Without an SMTP relay the endpoint answers `503` (the link could never arrive); operators
 //! create accounts with `namndsok accounts create` instead.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::alerts::{alert_error, blocking, json_object, no_unknown_fields, required_string, service};
-use crate::{ApiError, AppState};
+use crate::alerts::{alert_error, blocking};
+use crate::extract::{Alerts, JsonBody};
+use crate::ApiError;
 
+/// The body of `POST /api/v1/accounts`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    #[schema(format = Email, examples("anna@example.org"))]
+    pub email: String,
+}
+
+/// Ask for an API token by e-mail
+///
+/// Mails a confirmation link (`/confirm/{token}?api=1`, valid 48 hours) to the address;
+/// following it and pressing the button confirms the account and shows a new API token
+/// (an earlier token of the address stops working — this is also how a lost token is
+/// replaced). The answer is the same whether or not the address has an account. At most one
+/// link per address and minute is sent. Without an SMTP relay the server answers `503`.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "alerts", operation_id = "createAccount",
+    request_body = NewAccount,
+    responses(
+        (status = 202, description = "A confirmation link is on its way.", body = crate::openapi::ConfirmationSent),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
 pub async fn create_account(
-    State(state): State<AppState>,
-    body: Result<Bytes, BytesRejection>,
+    Alerts(service): Alerts,
+    JsonBody(body): JsonBody<NewAccount>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let service = service(&state)?;
-    let object = json_object(body)?;
-    no_unknown_fields(&object, "", &["email"])?;
-    let email = required_string(&object, "email")?;
+    let email = body.email.trim().to_string();
+    if email.is_empty() {
+        return Err(ApiError::invalid_parameter("email: must not be empty"));
+    }
     if !service.email_enabled() {
         return Err(ApiError::unavailable(
             "this server sends no e-mail, so accounts cannot be confirmed; ask the operator for an account",

@@ -1,6 +1,7 @@
 //! Saved searches and alerts in the service: [`AlertsService`] holds the alert engine
 //! (`namndsok-alerts`: the SQLite store, the matcher, the deliverer) and what every alert route
-//! shares — authentication, JSON bodies, error mapping.
+//! shares — the blocking pool, error mapping (authentication and JSON bodies are
+//! [`crate::extract`]'s).
 //!
 //! The routes live in their own modules: [`crate::accounts`], [`crate::saved_searches`],
 //! [`crate::ingest`], [`crate::feeds`] and the Swedish pages in [`crate::alert_pages`].
@@ -31,16 +32,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::http::{header, HeaderMap};
 use chrono::Utc;
 use namndsok_alerts::{
     Account, AlertError, AlertStore, Deliverer, DeliveryReport, MatchReport, Matcher, RetryPolicy, SmtpSettings,
     SmtpTls, WebhookSettings,
 };
 use namndsok_model::Document;
-use serde_json::{Map, Value};
 
 use crate::{ApiError, AppState};
 
@@ -266,84 +263,12 @@ pub(crate) fn service(state: &AppState) -> Result<Arc<AlertsService>, ApiError> 
         .ok_or_else(|| ApiError::unavailable("saved searches and alerts are not enabled on this server"))
 }
 
-/// The bearer token of a request.
-fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("this needs an API token: `Authorization: Bearer <token>`"))?;
-    let value = value.to_str().map_err(|_| ApiError::unauthorized("the Authorization header is not readable"))?;
-    let (scheme, token) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::unauthorized("the Authorization header must be `Bearer <token>`"));
-    }
-    Ok(token.trim().to_string())
-}
-
-/// The confirmed account whose token the request carries (blocking: a database lookup).
-pub(crate) fn authenticate(service: &AlertsService, headers: &HeaderMap) -> Result<Account, ApiError> {
-    let token = bearer(headers)?;
-    let account = service
-        .store()
-        .account_by_token(&token)
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::unauthorized("invalid API token"))?;
-    if !account.confirmed {
-        return Err(ApiError::forbidden("the account's e-mail address is not confirmed yet"));
-    }
-    Ok(account)
-}
-
 /// Runs `f` with the service on the blocking pool (SQLite, DNS, the index).
 pub(crate) async fn blocking<T: Send + 'static>(
     service: Arc<AlertsService>,
     f: impl FnOnce(&AlertsService) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(move || f(&service)).await.map_err(ApiError::internal)?
-}
-
-/// A request body that must be one JSON object.
-pub(crate) fn json_object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>, ApiError> {
-    let bytes = body_bytes(body)?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid_parameter("body: a JSON object is required"));
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(ApiError::invalid_parameter("body: must be a JSON object")),
-        Err(error) => Err(ApiError::invalid_parameter(format!("body: not valid JSON ({error})"))),
-    }
-}
-
-/// The body, or the extractor's rejection in the API's error shape.
-pub(crate) fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|rejection| {
-        let status = rejection.status();
-        if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::payload_too_large(format!("body: larger than allowed ({rejection})"))
-        } else {
-            ApiError { status, code: "invalid_parameter", message: format!("body: {rejection}") }
-        }
-    })
-}
-
-/// Refuses fields not in `known` (a bad parameter is never silently ignored).
-pub(crate) fn no_unknown_fields(object: &Map<String, Value>, prefix: &str, known: &[&str]) -> Result<(), ApiError> {
-    match object.keys().find(|key| !known.contains(&key.as_str())) {
-        Some(key) => {
-            Err(ApiError::invalid_parameter(format!("{prefix}{key}: unknown field (known: {})", known.join(", "))))
-        }
-        None => Ok(()),
-    }
-}
-
-/// A required string field.
-pub(crate) fn required_string(object: &Map<String, Value>, field: &str) -> Result<String, ApiError> {
-    match object.get(field) {
-        Some(Value::String(text)) if !text.trim().is_empty() => Ok(text.trim().to_string()),
-        Some(Value::String(_)) => Err(ApiError::invalid_parameter(format!("{field}: must not be empty"))),
-        Some(_) => Err(ApiError::invalid_parameter(format!("{field}: must be a string"))),
-        None => Err(ApiError::invalid_parameter(format!("{field}: required"))),
-    }
 }
 
 /// The engine's errors in the API's shape; `field` names what the request got wrong.

@@ -3,20 +3,32 @@
 //! Takes the search parameters of `/api/v1/search` (without `cursor`); the feed always lists
 //! the newest matches first and, like every date-sorted search, only documents that match every
 //! word. Entry ids are stable (`tag:` URIs on the document id), so feed readers never show a
-//! document twice.
+//! document twice. Written by the one Atom writer, [`namndsok_alerts::atom::write`].
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use namndsok_index::search::escape_html;
-use namndsok_index::{SearchRequest, Sort};
+use chrono::DateTime;
+use namndsok_alerts::atom::{self, FeedHead, FeedItem};
+use namndsok_index::Sort;
 
-use crate::search::query_pairs;
+use crate::params::{parse_search, query_pairs};
 use crate::{ApiError, AppState};
 
 /// Entries in a feed unless `limit` says otherwise.
 const FEED_ENTRIES: usize = 50;
 
+/// An Atom feed of any search (no account needed)
+///
+/// Takes the parameters of `/api/v1/search` except `cursor`; entries are the newest matches
+/// first (date order, every word must match), 50 unless `limit` says otherwise.
+#[utoipa::path(get, path = "/api/v1/search.atom", tag = "search", operation_id = "searchFeed",
+    params(crate::openapi::FeedParams),
+    responses(
+        (status = 200, description = "An Atom (RFC 4287) feed.", body = String, content_type = "application/atom+xml"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 500, response = crate::openapi::Internal),
+    ))]
 pub async fn search_feed(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -27,12 +39,8 @@ pub async fn search_feed(
         return Err(ApiError::invalid_parameter("`cursor` is not accepted by a feed"));
     }
     let has_limit = pairs.iter().any(|(key, _)| key == "limit");
-    let mut request = SearchRequest::from_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        namndsok_model::Registry::global(),
-        &[],
-    )
-    .map_err(|e| ApiError::invalid_parameter(e.message))?;
+    let mut request =
+        parse_search(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), namndsok_model::Registry::global(), &[])?;
     request.sort = Sort::DateDesc;
     if !has_limit {
         request.limit = FEED_ENTRIES;
@@ -51,45 +59,41 @@ pub async fn search_feed(
     } else {
         format!("Nämndsök: {}", request.q)
     };
-    let updated =
-        response.hits.iter().map(|hit| hit.date).max().map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
-    let mut xml = String::with_capacity(4096);
-    xml.push_str(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"sv\">\n",
-    );
-    xml.push_str(&format!("  <title>{}</title>\n", escape_html(&title)));
-    xml.push_str(&format!("  <id>tag:namndsok,2026:search?{}</id>\n", escape_html(&query_string)));
-    xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
-    xml.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape_html(&format!("{base}/api/v1/search.atom?{query_string}"))
-    ));
-    xml.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape_html(&format!("{base}/?{query_string}"))
-    ));
-    xml.push_str("  <author><name>Nämndsök</name></author>\n");
-    for hit in &response.hits {
-        let link = format!("{base}/d/{}", crate::web::encode_path(&hit.id));
-        let mut summary = format!("{} · {}", hit.kommun, kind_label(hit.kind));
-        if let Some(organ) = &hit.organ {
-            summary.push_str(&format!(" · {organ}"));
-        }
-        if let Some(dnr) = &hit.diarienummer {
-            summary.push_str(&format!(" · {dnr}"));
-        }
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <id>tag:namndsok,2026:document/{}</id>\n", escape_html(&hit.id)));
-        xml.push_str(&format!("    <title>{}</title>\n", escape_html(&hit.title)));
-        xml.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", hit.date));
-        xml.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape_html(&link)));
-        xml.push_str(&format!("    <category term=\"{}\"/>\n", hit.kind));
-        xml.push_str(&format!("    <summary type=\"text\">{}</summary>\n", escape_html(&summary)));
-        xml.push_str(&format!("    <content type=\"html\">{}</content>\n", escape_html(&hit.snippet)));
-        xml.push_str("  </entry>\n");
-    }
-    xml.push_str("</feed>\n");
-    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+    let midnight = |date: chrono::NaiveDate| date.and_time(chrono::NaiveTime::MIN).and_utc();
+    let head = FeedHead {
+        title,
+        id: format!("tag:namndsok,2026:search?{query_string}"),
+        updated: response.hits.iter().map(|hit| hit.date).max().map_or(DateTime::UNIX_EPOCH, midnight),
+        self_url: format!("{base}/api/v1/search.atom?{query_string}"),
+        alternate_url: format!("{base}/?{query_string}"),
+        lang: Some("sv".into()),
+        generator: false,
+    };
+    let items: Vec<FeedItem> = response
+        .hits
+        .iter()
+        .map(|hit| {
+            let mut summary = format!("{} · {}", hit.kommun, kind_label(hit.kind));
+            if let Some(organ) = &hit.organ {
+                summary.push_str(&format!(" · {organ}"));
+            }
+            if let Some(dnr) = &hit.diarienummer {
+                summary.push_str(&format!(" · {dnr}"));
+            }
+            FeedItem {
+                id: format!("tag:namndsok,2026:document/{}", hit.id),
+                title: hit.title.clone(),
+                updated: midnight(hit.date),
+                published: None,
+                link: format!("{base}/d/{}", crate::web::encode_path(&hit.id)),
+                via: None,
+                category: Some(hit.kind.to_string()),
+                summary,
+                content_html: Some(hit.snippet.clone()),
+            }
+        })
+        .collect();
+    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], atom::write(&head, &items)).into_response())
 }
 
 fn kind_label(kind: &str) -> &'static str {

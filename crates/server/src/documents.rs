@@ -6,7 +6,14 @@ use serde_json::Value;
 
 use crate::{ApiError, AppState};
 
-/// The document as Document JSON v1, plus `last_day_of_appeal` for anslag.
+/// One document
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "search", operation_id = "getDocument",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The document as Document JSON v1, plus `last_day_of_appeal` for anslag.", body = crate::openapi::Document),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 500, response = crate::openapi::Internal),
+    ))]
 pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let index = state.index.clone();
     let lookup = id.clone();

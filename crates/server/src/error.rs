@@ -9,7 +9,7 @@
 //! | `conflict` | 409 | the request clashes with what exists (e.g. too many saved searches) |
 //! | `payload_too_large` | 413 | the body is larger than the endpoint accepts |
 //! | `internal` | 500 | anything else (details are logged, not returned) |
-//! | `unavailable` | 503 | the feature is not enabled on this server (saved searches without an alert database, e-mail without a relay) |
+//! | `unavailable` | 503 | the feature is not enabled on this server (saved searches without an alert database, e-mail without a relay), or the request took longer than the server allows |
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

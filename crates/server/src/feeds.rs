@@ -3,18 +3,30 @@
 //! only key, as feed readers cannot send headers; a disabled (unsubscribed) search keeps its
 //! feed, a deleted one does not.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use crate::alerts::{blocking, service};
-use crate::{ApiError, AppState};
+use crate::alerts::blocking;
+use crate::extract::Alerts;
+use crate::ApiError;
 
 /// Entries in a saved search's feed.
 const FEED_ENTRIES: usize = 50;
 
-pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, ApiError> {
-    let service = service(&state)?;
+/// The private Atom feed of a saved search
+///
+/// The newest documents the search matched (up to 50), newest first. The token in the URL
+/// (from `feed_url` of the saved search) is the only key, since feed readers send no
+/// headers: keep the URL private. An unsubscribed search keeps its feed; a deleted one does not.
+#[utoipa::path(get, path = "/feeds/{feed_token}.atom", tag = "alerts", operation_id = "savedSearchFeed",
+    params(("feed_token" = String, Path, pattern = "^[0-9a-f]+$")),
+    responses(
+        (status = 200, description = "An Atom (RFC 4287) feed.", body = String, content_type = "application/atom+xml"),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
+pub async fn feed(Alerts(service): Alerts, Path(file): Path<String>) -> Result<Response, ApiError> {
     let token = file
         .strip_suffix(".atom")
         .filter(|token| !token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric()))

@@ -17,13 +17,13 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::Json;
 use namndsok_index::import::{LineWarning, RejectedLine};
 use namndsok_model::{Document, Registry};
 use serde_json::{json, Value};
 
-use crate::alerts::{authenticate, blocking, body_bytes, service};
+use crate::alerts::blocking;
+use crate::extract::{body_bytes, Authenticated};
 use crate::{ApiError, AppState};
 
 /// The largest body accepted.
@@ -62,15 +62,34 @@ pub fn parse_ndjson(body: &[u8]) -> Parsed {
     parsed
 }
 
+/// Add documents (trusted feeders) and alert saved searches
+///
+/// Only accounts an operator made feeders (`namndsok accounts create --email E --ingest`)
+/// may ingest; other tokens get `403`. The body is Document JSON v1, one object per line
+/// (NDJSON), at most 64 MiB. Each line is validated on its own; bad lines are reported and
+/// the rest is imported (upsert by id, one commit). Then the new and changed documents are
+/// matched against every saved search, and only then is the answer sent. Upserts and
+/// matching are idempotent: a feeder that gets no answer should send the same body again.
+#[utoipa::path(post, path = "/api/v1/ingest", tag = "ingest", operation_id = "ingest",
+    security(("bearerAuth" = [])),
+    request_body(content = String, description = "Document JSON v1 objects, one per line.", content_type = "application/x-ndjson",
+        example = json!("{\"id\": \"1493-x-1\", \"kind\": \"arende\", \"kommun_kod\": \"1493\", \"title\": \"Batterifabrik\", \"date\": \"2026-11-02\"}\n")),
+    responses(
+        (status = 200, description = "What was imported and what was rejected.", body = crate::openapi::IngestReport),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 500, response = crate::openapi::Internal),
+        (status = 503, response = crate::openapi::Unavailable),
+    ))]
 pub async fn ingest(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Authenticated { account, service }: Authenticated,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let service = service(&state)?;
     let index = state.index.clone();
     blocking(service, move |service| {
-        let account = authenticate(service, &headers)?;
         if !account.may_ingest {
             return Err(ApiError::forbidden(
                 "this account may not add documents (an operator grants it: namndsok accounts create --ingest)",

@@ -19,14 +19,14 @@ use crate::pages;
 use crate::pages::layout::html_response;
 pub use crate::pages::layout::{encode_path, security_headers, stylesheet, STYLESHEET_PATH};
 use crate::pages::search::PageState;
-use crate::search::query_pairs;
+use crate::params::query_pairs;
 use crate::AppState;
 
 /// `GET /`: the search page.
 pub async fn search_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let pairs = query_pairs(raw.as_deref());
     let parsed =
-        SearchRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), Registry::global(), &[]);
+        crate::params::parse_search(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), Registry::global(), &[]);
     let page_state = PageState::new(&pairs);
     let request = match parsed {
         Ok(request) => request,

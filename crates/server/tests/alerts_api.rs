@@ -120,6 +120,10 @@ async fn without_alerts_the_routes_answer_503_cleanly() {
     let page = call(&app, Method::GET, "/unsubscribe/abc", None, None).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.text.contains("<html lang=\"sv\">"));
+    let openapi = call(&app, Method::GET, "/api/v1/openapi.yaml", None, None).await;
+    assert_eq!(openapi.status, StatusCode::OK);
+    assert!(openapi.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/yaml"));
+    assert!(openapi.json()["paths"]["/api/v1/saved-searches/{id}"]["patch"].is_object(), "served, and parses");
     let search = call(&app, Method::GET, "/?q=skola", None, None).await;
     assert!(!search.text.contains("action=\"/bevaka\""), "no form without alerts");
 }
@@ -192,6 +196,15 @@ async fn each_account_sees_and_changes_only_its_own_searches() {
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{method}");
         assert_eq!(answer.error().0, "not_found");
     }
+    // Whose search it is comes before what the body says.
+    let answer = call(&f.app, Method::PATCH, &path, Some(&f.other), Some(r#"{"colour": 1}"#)).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", answer.text);
+    let answer = call(&f.app, Method::PATCH, &path, Some(&f.feeder), Some(r#"{"colour": 1}"#)).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.error().1.starts_with("colour: unknown field"), "{}", answer.text);
+    let answer = call(&f.app, Method::PATCH, &path, Some(&f.feeder), Some(r#"{"enabled": "yes"}"#)).await;
+    assert!(answer.error().1.starts_with("enabled: "), "{}", answer.text);
+    assert!(answer.headers.contains_key("x-request-id"), "every answer carries a request id");
     let missing = call(&f.app, Method::GET, "/api/v1/saved-searches/9999", Some(&f.feeder), None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(

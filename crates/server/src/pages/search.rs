@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::params::cursor_for_offset;
 use maud::{html, Markup, PreEscaped};
-use namndsok_index::request::cursor_for_offset;
 use namndsok_index::{FacetValue, SearchRequest, SearchResponse, Sort};
 use namndsok_model::{Kind, Registry};
 
