@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use namndsok_analysis::resources::ConfigFiles;
-use namndsok_index::{SearchIndex, SearchRequest, SearchStrategy};
+use namndsok_index::{SearchIndex, SearchStrategy};
 use namndsok_model::Registry;
 
 /// One query given as API parameters.
@@ -149,7 +149,7 @@ fn main() {
     // Warm-up: one pass over everything (page cache, searcher caches).
     for (_, queries) in CLASSES {
         for pairs in *queries {
-            let request = SearchRequest::from_pairs(pairs.iter().copied(), registry, &[]).expect("request");
+            let request = namndsok_server::params::parse_search(pairs.iter().copied(), registry, &[]).expect("request");
             index.search(&request).expect("search");
         }
     }
@@ -161,7 +161,7 @@ fn main() {
         let mut times = Vec::new();
         let mut totals = 0usize;
         for pairs in *queries {
-            let request = SearchRequest::from_pairs(pairs.iter().copied(), registry, &[]).expect("request");
+            let request = namndsok_server::params::parse_search(pairs.iter().copied(), registry, &[]).expect("request");
             for _ in 0..runs {
                 let started = Instant::now();
                 let response = index.search(&request).expect("search");

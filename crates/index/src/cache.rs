@@ -89,7 +89,6 @@ mod tests {
             took_ms: 0,
             hits: Vec::new(),
             facets: Default::default(),
-            next_cursor: None,
             matched_all: total,
             fuzzy: false,
             approximate: false,

@@ -56,7 +56,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 pub use config::{RankingConfig, SchemaConfig};
 pub use import::{ImportReport, RejectedLine};
-pub use request::{ParamError, SearchOptions, SearchRequest, Sort};
+pub use request::{SearchOptions, SearchRequest, Sort};
 pub use search::{FacetValue, Facets, Hit, SearchResponse, SearchStrategy};
 
 /// Errors of the index layer.

@@ -33,7 +33,6 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -41,8 +40,6 @@ use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentOrdinal,
 
 use crate::dates::{self, DateRange, Edges};
 use crate::facets::{FacetCollector, FacetCounts};
-/// Kept public until the server's Atom feed no longer needs it.
-pub use crate::hits::escape_html;
 use crate::hits::to_hit;
 use crate::prune;
 use crate::query::{self};
@@ -50,8 +47,8 @@ use crate::request::{SearchRequest, Sort};
 use crate::tier::{seekable, term_weights, ScoreBound, Weighted};
 use crate::{IndexError, SearchIndex};
 
-/// One hit, as `GET /api/v1/search` returns it.
-#[derive(Debug, Clone, Serialize)]
+/// One hit.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub id: String,
     pub kind: &'static str,
@@ -71,14 +68,14 @@ pub struct Hit {
     pub language: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FacetValue {
     pub value: String,
     pub label: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facets {
     pub kommun: Vec<FacetValue>,
     pub kind: Vec<FacetValue>,
@@ -86,13 +83,13 @@ pub struct Facets {
     pub year: Vec<FacetValue>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What a search found: a page of hits, the total, facet counts.
+#[derive(Debug, Clone)]
 pub struct SearchResponse {
     pub total: usize,
     pub took_ms: u64,
     pub hits: Vec<Hit>,
     pub facets: Facets,
-    pub next_cursor: Option<String>,
     /// How many of `total` match every word (the rest match most of them).
     pub matched_all: usize,
     /// True when the hits include typo-tolerant matches.
@@ -366,7 +363,6 @@ impl SearchIndex {
             took_ms: started.elapsed().as_millis() as u64,
             hits,
             facets: self.facets(counts),
-            next_cursor: request.next_cursor(total),
             matched_all,
             fuzzy: mode.fuzzy,
             approximate: !exact,

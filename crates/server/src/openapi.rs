@@ -6,6 +6,7 @@
 //! are described here by doc-only twins; the web page's routes, whose handlers live in
 //! [`crate::web`] and [`crate::alert_pages`], by the stubs at the end of this file.
 
+use crate::search::{FacetValue, Hit, SearchResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToResponse, ToSchema};
 
@@ -339,76 +340,6 @@ pub struct Document {
     /// Anslag only (three weeks from the anslag date).
     #[schema(format = Date)]
     last_day_of_appeal: Option<String>,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct Hit {
-    id: String,
-    kind: Kind,
-    kommun_kod: String,
-    kommun: String,
-    organ: Option<String>,
-    diarienummer: Option<String>,
-    title: String,
-    /// HTML: escaped source text, matches in <mark>.
-    snippet: String,
-    #[schema(format = Date)]
-    date: String,
-    #[schema(format = Date)]
-    publish_from: Option<String>,
-    #[schema(format = Date)]
-    publish_to: Option<String>,
-    url: Option<String>,
-    score: f64,
-    #[schema(inline)]
-    language: Option<Language>,
-}
-
-#[derive(ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-enum Language {
-    Sv,
-    En,
-    Fi,
-    De,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct FacetValue {
-    value: String,
-    label: String,
-    count: u64,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct SearchResponse {
-    total: u64,
-    took_ms: u64,
-    hits: Vec<Hit>,
-    #[schema(inline)]
-    facets: Facets,
-    next_cursor: Option<String>,
-    /// How many of `total` match every word.
-    matched_all: u64,
-    /// True when the hits include typo-tolerant matches.
-    fuzzy: bool,
-    /// True when `total`, `matched_all` and the facet counts are estimates: a relevance search
-    /// matching more than about 200,000 documents counts an even sample of the index (about
-    /// 20,000 of its matches) and scales it up. The hits themselves are exact.
-    approximate: bool,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-struct Facets {
-    kommun: Vec<FacetValue>,
-    kind: Vec<FacetValue>,
-    organ: Vec<FacetValue>,
-    year: Vec<FacetValue>,
 }
 
 #[derive(ToSchema)]

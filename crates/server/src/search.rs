@@ -2,7 +2,9 @@
 
 use axum::extract::{RawQuery, State};
 use axum::Json;
-use namndsok_index::SearchResponse;
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::params::{next_cursor, parse_search, query_pairs};
 use crate::{ApiError, AppState};
@@ -11,7 +13,7 @@ use crate::{ApiError, AppState};
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", operation_id = "search",
     params(crate::openapi::SearchParams),
     responses(
-        (status = 200, description = "One page of hits with facet counts.", body = crate::openapi::SearchResponse),
+        (status = 200, description = "One page of hits with facet counts.", body = SearchResponse),
         (status = 400, response = crate::openapi::BadRequest),
         (status = 500, response = crate::openapi::Internal),
     ))]
@@ -21,11 +23,125 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         parse_search(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), namndsok_model::Registry::global(), &[])?;
     let index = state.index.clone();
     let search = request.clone();
-    let mut response = tokio::task::spawn_blocking(move || index.search(&search))
+    let answer = tokio::task::spawn_blocking(move || index.search(&search))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    // Cursors are the API's, not the index's.
-    response.next_cursor = next_cursor(&request, response.total);
-    Ok(Json(response))
+    Ok(Json(SearchResponse::new(answer, &request)))
+}
+
+/// The body of `GET /api/v1/search`: the contract's shape, mapped from the index's answer
+/// (the index returns typed values and knows nothing of JSON or cursors).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    total: u64,
+    took_ms: u64,
+    hits: Vec<Hit>,
+    #[schema(inline)]
+    facets: Facets,
+    /// Opaque; give it as `cursor` for the next page.
+    next_cursor: Option<String>,
+    /// How many of `total` match every word.
+    matched_all: u64,
+    /// True when the hits include typo-tolerant matches.
+    fuzzy: bool,
+    /// True when `total`, `matched_all` and the facet counts are estimates: a relevance search
+    /// matching more than about 200,000 documents counts an even sample of the index (about
+    /// 20,000 of its matches) and scales it up. The hits themselves are exact.
+    approximate: bool,
+}
+
+impl SearchResponse {
+    pub fn new(answer: namndsok_index::SearchResponse, request: &namndsok_index::SearchRequest) -> SearchResponse {
+        let values = |values: Vec<namndsok_index::FacetValue>| {
+            values.into_iter().map(|v| FacetValue { value: v.value, label: v.label, count: v.count }).collect()
+        };
+        SearchResponse {
+            total: answer.total as u64,
+            took_ms: answer.took_ms,
+            next_cursor: next_cursor(request, answer.total),
+            hits: answer.hits.into_iter().map(Hit::from).collect(),
+            facets: Facets {
+                kommun: values(answer.facets.kommun),
+                kind: values(answer.facets.kind),
+                organ: values(answer.facets.organ),
+                year: values(answer.facets.year),
+            },
+            matched_all: answer.matched_all as u64,
+            fuzzy: answer.fuzzy,
+            approximate: answer.approximate,
+        }
+    }
+}
+
+/// One hit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Hit {
+    id: String,
+    #[schema(value_type = crate::openapi::Kind)]
+    kind: &'static str,
+    kommun_kod: String,
+    kommun: String,
+    organ: Option<String>,
+    diarienummer: Option<String>,
+    title: String,
+    /// HTML: escaped source text, matches in <mark>.
+    snippet: String,
+    #[schema(value_type = String, format = Date)]
+    date: NaiveDate,
+    #[schema(value_type = Option<String>, format = Date)]
+    publish_from: Option<NaiveDate>,
+    #[schema(value_type = Option<String>, format = Date)]
+    publish_to: Option<NaiveDate>,
+    url: Option<String>,
+    score: f32,
+    /// The detected language of the text.
+    #[schema(value_type = Option<Language>, inline)]
+    language: &'static str,
+}
+
+impl From<namndsok_index::Hit> for Hit {
+    fn from(hit: namndsok_index::Hit) -> Hit {
+        Hit {
+            id: hit.id,
+            kind: hit.kind,
+            kommun_kod: hit.kommun_kod,
+            kommun: hit.kommun,
+            organ: hit.organ,
+            diarienummer: hit.diarienummer,
+            title: hit.title,
+            snippet: hit.snippet,
+            date: hit.date,
+            publish_from: hit.publish_from,
+            publish_to: hit.publish_to,
+            url: hit.url,
+            score: hit.score,
+            language: hit.language,
+        }
+    }
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Language {
+    Sv,
+    En,
+    Fi,
+    De,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetValue {
+    value: String,
+    label: String,
+    count: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct Facets {
+    kommun: Vec<FacetValue>,
+    kind: Vec<FacetValue>,
+    organ: Vec<FacetValue>,
+    year: Vec<FacetValue>,
 }

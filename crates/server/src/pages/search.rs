@@ -243,7 +243,7 @@ fn pager(state: &PageState, request: &SearchRequest, response: &SearchResponse) 
             state.with_cursor(&cursor_for_offset(request, previous))
         }
     });
-    let next = response.next_cursor.as_deref().map(|cursor| state.with_cursor(cursor));
+    let next = crate::params::next_cursor(request, response.total).map(|cursor| state.with_cursor(&cursor));
     html! {
         @if previous.is_some() || next.is_some() {
             nav class="pager" aria-label="Sidor" {
