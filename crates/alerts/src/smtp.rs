@@ -17,7 +17,9 @@
 //! relay.
 //!
 //! Errors are sorted as the relay meant them: a 5xx reply (or an address that cannot be
-//! written) is permanent, everything else (4xx, the network, TLS) is worth trying again.
+//! written) is permanent, everything else (4xx, the network, TLS) is worth trying again —
+//! except the 5xx replies about our own credentials (530, 534, 535, 538), which an operator
+//! fixes in the configuration: those are retried, so a wrong password loses no alert.
 
 use std::time::{Duration, SystemTime};
 
@@ -87,6 +89,10 @@ impl SmtpError {
     }
 
     fn from_lettre(error: lettre::transport::smtp::Error, host: &str) -> SmtpError {
+        let code = error.status().map(|code| code.to_string());
+        if error.is_permanent() && code.as_deref().is_some_and(is_credentials_code) {
+            return SmtpError::Transient(format!("the SMTP server {host} refused our credentials ({error})"));
+        }
         if error.is_permanent() {
             return SmtpError::Permanent(error.to_string());
         }
@@ -99,6 +105,11 @@ impl SmtpError {
         }
         SmtpError::Transient(describe(&error))
     }
+}
+
+/// 5xx replies about the client's authentication: a configuration fault, not the message's.
+fn is_credentials_code(code: &str) -> bool {
+    matches!(code, "530" | "534" | "535" | "538")
 }
 
 /// The next cause: an `io::Error`'s inner error (which its `source` skips), else `source`.

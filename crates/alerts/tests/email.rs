@@ -89,6 +89,16 @@ fn a_permanent_refusal_gives_the_row_up_and_a_temporary_one_is_retried() {
     assert_eq!((item.state, item.attempts), (OutboxState::Pending, 1));
     assert!(item.last_error.as_deref().unwrap().contains("Try again later"), "{item:?}");
 
+    // A refusal of our credentials is a configuration fault: retried, so no alert is lost
+    // while an operator fixes the password.
+    let unauthorised = SmtpServer::start_with_options(SmtpOptions {
+        rcpt_reply: Some("535 5.7.8 Authentication credentials invalid"),
+        ..Default::default()
+    });
+    let (report, item) = deliver_one(&unauthorised);
+    assert_eq!((report.sent, report.retried, report.failed), (0, 1, 0), "{report:?}");
+    assert!(item.last_error.as_deref().unwrap().contains("refused our credentials"), "{item:?}");
+
     // Nobody listening is transient too.
     let (report, item) = {
         let dir = tempfile::tempdir().unwrap();

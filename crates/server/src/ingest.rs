@@ -6,7 +6,7 @@
 //! line). Any other token gets `403 forbidden`; no token, `401`.
 //!
 //! The body is Document JSON v1, one object per line (NDJSON, at most [`MAX_BODY_BYTES`]).
-//! Each line passes the one gate (`Document::from_json_line`); bad lines are reported with
+//! Each line passes the one gate (`namndsok_model::read_ndjson`); bad lines are reported with
 //! their number and reason and the rest is imported, as `namndsok import` does. The valid
 //! documents are upserted in one commit; then the new and changed ones (not those identical
 //! to what the index held) are matched against every saved search, and only then is the
@@ -19,7 +19,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::Json;
 use namndsok_index::import::{LineWarning, RejectedLine};
-use namndsok_model::{Document, Registry};
+use namndsok_model::{read_ndjson, Document, NdjsonLine, Registry};
 use serde_json::{json, Value};
 
 use crate::alerts::blocking;
@@ -38,20 +38,12 @@ pub struct Parsed {
     pub warnings: Vec<LineWarning>,
 }
 
-/// Parses an NDJSON body line by line (blank lines are skipped).
+/// Parses an NDJSON body line by line with the model's one reader (blank lines are skipped).
 pub fn parse_ndjson(body: &[u8]) -> Parsed {
     let mut parsed = Parsed { documents: Vec::new(), rejected: Vec::new(), warnings: Vec::new() };
-    for (index, line) in body.split(|byte| *byte == b'\n').enumerate() {
-        let number = index + 1;
-        let Ok(text) = std::str::from_utf8(line) else {
-            parsed.rejected.push(RejectedLine { line: number, reason: "not valid UTF-8".into() });
-            continue;
-        };
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        match Document::from_json_line(text, Registry::global()) {
+    // Reading from memory cannot fail.
+    for NdjsonLine { number, parsed: line } in read_ndjson(body, Registry::global()).flatten() {
+        match line {
             Ok(line) => {
                 parsed.warnings.extend(line.warnings.into_iter().map(|message| LineWarning { line: number, message }));
                 parsed.documents.push(line.document);

@@ -111,99 +111,69 @@ impl Modify for BearerAuth {
 
 // ---- Query parameters -------------------------------------------------------------------
 
-/// The parameters of `/api/v1/search` (see [`crate::params`]).
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct SearchParams {
-    /// The query as a person types it: words, "phrases", -exclusion, OR, a diarienummer.
-    q: Option<String>,
-    /// Kommunkod (4 digits) or länskod of a region (2 digits); repeatable (OR).
-    #[param(style = Form, explode)]
-    kommun: Option<Vec<String>>,
-    /// Länskod (2 digits) — every kommun in the län plus the region; repeatable.
-    #[param(style = Form, explode)]
-    lan: Option<Vec<String>>,
-    /// Document kind; repeatable.
-    #[param(style = Form, explode)]
-    kind: Option<Vec<Kind>>,
-    /// Nämnd name; repeatable.
-    #[param(style = Form, explode)]
-    organ: Option<Vec<String>>,
-    /// Inclusive lower bound on `date`.
-    #[param(value_type = Option<String>, format = Date)]
-    from: Option<String>,
-    /// Inclusive upper bound on `date`.
-    #[param(value_type = Option<String>, format = Date)]
-    to: Option<String>,
-    #[param(inline, default = "relevance")]
-    sort: Option<Sort>,
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    limit: Option<u32>,
-    /// Opaque, from `next_cursor` of the previous page.
-    cursor: Option<String>,
+/// A parameter struct with the words and filters every search takes, then `$extra`.
+macro_rules! search_params {
+    ($(#[$meta:meta])* $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        #[derive(IntoParams)]
+        #[into_params(parameter_in = Query)]
+        #[allow(dead_code)]
+        pub struct $name {
+            /// The query as a person types it: words, "phrases", -exclusion, OR, a diarienummer.
+            q: Option<String>,
+            /// Kommunkod (4 digits) or länskod of a region (2 digits); repeatable (OR).
+            #[param(style = Form, explode)]
+            kommun: Option<Vec<String>>,
+            /// Länskod (2 digits) — every kommun in the län plus the region; repeatable.
+            #[param(style = Form, explode)]
+            lan: Option<Vec<String>>,
+            /// Document kind; repeatable.
+            #[param(style = Form, explode)]
+            kind: Option<Vec<Kind>>,
+            /// Nämnd name; repeatable.
+            #[param(style = Form, explode)]
+            organ: Option<Vec<String>>,
+            /// Inclusive lower bound on `date`.
+            #[param(value_type = Option<String>, format = Date)]
+            from: Option<String>,
+            /// Inclusive upper bound on `date`.
+            #[param(value_type = Option<String>, format = Date)]
+            to: Option<String>,
+            $($extra)*
+        }
+    };
 }
 
-/// The parameters of `/api/v1/search.atom`: those of a search but `sort` and `cursor`.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct FeedParams {
-    /// The query as a person types it: words, "phrases", -exclusion, OR, a diarienummer.
-    q: Option<String>,
-    /// Kommunkod (4 digits) or länskod of a region (2 digits); repeatable (OR).
-    #[param(style = Form, explode)]
-    kommun: Option<Vec<String>>,
-    /// Länskod (2 digits) — every kommun in the län plus the region; repeatable.
-    #[param(style = Form, explode)]
-    lan: Option<Vec<String>>,
-    /// Document kind; repeatable.
-    #[param(style = Form, explode)]
-    kind: Option<Vec<Kind>>,
-    /// Nämnd name; repeatable.
-    #[param(style = Form, explode)]
-    organ: Option<Vec<String>>,
-    /// Inclusive lower bound on `date`.
-    #[param(value_type = Option<String>, format = Date)]
-    from: Option<String>,
-    /// Inclusive upper bound on `date`.
-    #[param(value_type = Option<String>, format = Date)]
-    to: Option<String>,
-    /// Entries in the feed (50 unless given).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
-}
+search_params!(
+    /// The parameters of `/api/v1/search` (see [`crate::params`]).
+    SearchParams {
+        #[param(inline, default = "relevance")]
+        sort: Option<Sort>,
+        #[param(minimum = 1, maximum = 100, default = 20)]
+        limit: Option<u32>,
+        /// Opaque, from `next_cursor` of the previous page.
+        cursor: Option<String>,
+    }
+);
 
-/// The parameters of the search page: those of a search but `limit`.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct PageParams {
-    /// The query as a person types it: words, "phrases", -exclusion, OR, a diarienummer.
-    q: Option<String>,
-    /// Kommunkod (4 digits) or länskod of a region (2 digits); repeatable (OR).
-    #[param(style = Form, explode)]
-    kommun: Option<Vec<String>>,
-    /// Länskod (2 digits) — every kommun in the län plus the region; repeatable.
-    #[param(style = Form, explode)]
-    lan: Option<Vec<String>>,
-    /// Document kind; repeatable.
-    #[param(style = Form, explode)]
-    kind: Option<Vec<Kind>>,
-    /// Nämnd name; repeatable.
-    #[param(style = Form, explode)]
-    organ: Option<Vec<String>>,
-    /// Inclusive lower bound on `date`.
-    #[param(value_type = Option<String>, format = Date)]
-    from: Option<String>,
-    /// Inclusive upper bound on `date`.
-    #[param(value_type = Option<String>, format = Date)]
-    to: Option<String>,
-    #[param(inline, default = "relevance")]
-    sort: Option<Sort>,
-    /// Opaque, from the page's own paging links.
-    cursor: Option<String>,
-}
+search_params!(
+    /// The parameters of `/api/v1/search.atom`: those of a search but `sort` and `cursor`.
+    FeedParams {
+        /// Entries in the feed (50 unless given).
+        #[param(minimum = 1, maximum = 100)]
+        limit: Option<u32>,
+    }
+);
+
+search_params!(
+    /// The parameters of the search page: those of a search but `limit`.
+    PageParams {
+        #[param(inline, default = "relevance")]
+        sort: Option<Sort>,
+        /// Opaque, from the page's own paging links.
+        cursor: Option<String>,
+    }
+);
 
 /// How hits are ordered.
 #[derive(ToSchema)]
