@@ -83,10 +83,10 @@ pub struct AlertArgs {
     /// TLS to the SMTP relay: none (plain, a local relay), starttls, or implicit (SMTPS, with --smtp-port 465)
     #[arg(long, default_value_t = SmtpTls::None)]
     smtp_tls: SmtpTls,
-    /// SMTP AUTH PLAIN user name
+    /// SMTP AUTH user name (PLAIN or LOGIN, whichever the relay offers)
     #[arg(long)]
     smtp_user: Option<String>,
-    /// SMTP AUTH PLAIN password (or set NAMNDSOK_SMTP_PASSWORD, which other users cannot see in ps)
+    /// SMTP AUTH password (or set NAMNDSOK_SMTP_PASSWORD, which other users cannot see in ps)
     #[arg(long)]
     smtp_password: Option<String>,
     /// Sender address of e-mail alerts (envelope and From:)
