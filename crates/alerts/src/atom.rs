@@ -135,7 +135,7 @@ pub fn feed(
             title: entry.title.clone(),
             updated: entry.added_at,
             published: Some(entry.date.and_time(NaiveTime::MIN).and_utc()),
-            link: format!("{base}/d/{}", percent_encode(&entry.document_id)),
+            link: format!("{base}/d/{}", namndsok_model::url::encode_component(&entry.document_id)),
             via: entry.url.clone(),
             category: None,
             summary: format!("{}, {}", entry.kommun, entry.date.format("%Y-%m-%d")),
@@ -143,18 +143,6 @@ pub fn feed(
         })
         .collect();
     write(&head, &items)
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

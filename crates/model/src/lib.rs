@@ -16,6 +16,7 @@
 //! - [`personnummer`]: personnummer found (with the Luhn check) and redacted in every field of
 //!   every document at ingest.
 //!
+//! - [`url`]: the one percent-encoding for the URLs we build.
 //! - [`time`]: Sweden's clock (Europe/Stockholm from the tz database), the only one.
 //!
 //! It deliberately has no dependency on tantivy, axum or any I/O beyond parsing strings, so that
@@ -27,6 +28,7 @@ pub mod ndjson;
 pub mod personnummer;
 pub mod registry;
 pub mod time;
+pub mod url;
 
 pub use diarienummer::CaseNumber;
 pub use document::{Document, DocumentError, Kind, ParsedLine};

@@ -310,14 +310,8 @@ pub fn parse_object_details(payload: &str) -> Result<Vec<CiceronFile>, SourceErr
         .collect())
 }
 
-/// Everything but the unreserved URL characters (RFC 3986: letters, digits, `-._~`).
-const QUERY_VALUE: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-
 /// Percent-encodes everything but unreserved URL characters.
-fn percent_encode(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
-}
+use namndsok_model::url::encode_component as percent_encode;
 
 /// A Ciceron source's params.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

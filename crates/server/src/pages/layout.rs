@@ -79,10 +79,8 @@ pub fn html_response(status: StatusCode, page: Markup) -> Response {
     (status, [(header::CACHE_CONTROL, "no-cache")], Html(page.into_string())).into_response()
 }
 
-/// Percent-encodes a path segment or query value.
-pub fn encode_path(value: &str) -> String {
-    form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
-}
+/// Percent-encodes a path segment or query value (the workspace's one set).
+pub use namndsok_model::url::encode_component as encode_path;
 
 /// `pairs` as a query string (`application/x-www-form-urlencoded`).
 pub fn query_string(pairs: &[(String, String)]) -> String {
