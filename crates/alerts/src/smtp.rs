@@ -16,6 +16,13 @@
 //! AUTH over plain TCP sends the password readably, so without TLS only use it towards a local
 //! relay.
 //!
+//! Known weakness (lettre 0.11): with STARTTLS, bytes the relay sent after its `220` reply and
+//! before the handshake stay in lettre's read buffer and are read as if they came over TLS (the
+//! "STARTTLS command/response injection" class, CVE-2011-0411). A man in the middle could so
+//! fake replies — a mail reported sent that was not. Our former hand-written client refused
+//! such bytes; lettre's API offers no hook to. Until lettre guards against it, prefer a local
+//! relay or implicit TLS ([`Tls::Implicit`]) over STARTTLS across untrusted networks.
+//!
 //! Errors are sorted as the relay meant them: a 5xx reply (or an address that cannot be
 //! written) is permanent, everything else (4xx, the network, TLS) is worth trying again —
 //! except the 5xx replies about our own credentials (530, 534, 535, 538), which an operator
