@@ -126,7 +126,7 @@ pub fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::payload_too_large(format!("body: larger than allowed ({rejection})"))
         } else {
-            ApiError { status, code: "invalid_parameter", message: format!("body: {rejection}") }
+            ApiError { status, code: crate::error::ErrorCode::InvalidParameter, message: format!("body: {rejection}") }
         }
     })
 }

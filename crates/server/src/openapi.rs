@@ -258,23 +258,8 @@ pub struct Error {
 #[allow(dead_code)]
 struct ErrorBody {
     #[schema(inline)]
-    code: ErrorCode,
+    code: crate::error::ErrorCode,
     message: String,
-}
-
-/// The codes of [`crate::error`].
-#[derive(ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-enum ErrorCode {
-    InvalidParameter,
-    Unauthorized,
-    Forbidden,
-    NotFound,
-    Conflict,
-    PayloadTooLarge,
-    Internal,
-    Unavailable,
 }
 
 #[derive(ToSchema)]
