@@ -15,7 +15,7 @@ use crate::fuzzy;
 use crate::query::{Clause, ParsedQuery};
 use crate::request::SearchRequest;
 use crate::search::*;
-use crate::tier::{seekable, AddScore, AtLeast, Weighted};
+use crate::tier::{seekable, AddScore, AtLeast, PlainSeeks, Weighted};
 use crate::SearchIndex;
 
 impl SearchIndex {
@@ -103,8 +103,8 @@ impl SearchIndex {
         }
         let has_positive = clauses.iter().any(|(occur, _)| *occur == Occur::Must);
         for clause in &parsed.excluded {
-            if let Some(query) = self.exact_clause_query(clause) {
-                clauses.push((Occur::MustNot, query));
+            if let Some(query) = self.exclusion_query(searcher, clause, mode.typos) {
+                clauses.push((Occur::MustNot, Box::new(PlainSeeks(query))));
             }
         }
         if !has_positive {
@@ -244,20 +244,21 @@ impl SearchIndex {
         }
     }
 
-    /// Exclusions match exact words or phrases only.
-    pub(crate) fn exact_clause_query(&self, clause: &Clause) -> Option<Box<dyn Query>> {
-        match clause {
-            Clause::Word(word) => self.term_or_phrase(word),
-            Clause::Phrase(words) => self.term_or_phrase(&words.join(" ")),
-            Clause::Any(alternatives) => {
-                let queries: Vec<(Occur, Box<dyn Query>)> = alternatives
-                    .iter()
-                    .filter_map(|c| self.exact_clause_query(c))
-                    .map(|q| (Occur::Should, q))
-                    .collect();
-                (!queries.is_empty()).then(|| Box::new(BooleanQuery::new(queries)) as Box<dyn Query>)
-            }
-        }
+    /// What an excluded clause takes away: every document the clause finds as a search of its
+    /// own — its stems, compound parts (its modifier alone too, as a search ranks it low),
+    /// folded form, synonyms and the kommun a place name names; a quoted clause exactly its
+    /// phrase; typo corrections only when that search would make them (few exact matches, or a
+    /// word the index lacks). So no hit of `q -w` is a hit of `w`.
+    pub(crate) fn exclusion_query(&self, searcher: &Searcher, clause: &Clause, typos: bool) -> Option<Box<dyn Query>> {
+        let loosened = Loosened::default();
+        let strict = Mode { typos, fuzzy: false, strict: true, top_tier: false, proximity: false, loosened: &loosened };
+        let fuzzy = typos && {
+            let fuzzy_below = self.schema_config.ranking.fuzzy_below;
+            let exact = self.clause_query(searcher, clause, strict)?.plain();
+            count_up_to(searcher, exact.as_ref(), fuzzy_below).unwrap_or(fuzzy_below) < fuzzy_below
+        };
+        let phrase = matches!(clause, Clause::Phrase(_));
+        self.clause_query(searcher, clause, Mode { fuzzy, strict: phrase, ..strict }).map(ClauseQuery::plain)
     }
 
     /// Every way one typed word can match; see the module documentation.
@@ -443,17 +444,6 @@ impl SearchIndex {
                 ],
                 &stems[0],
             )),
-            _ => self.phrase_query(text, 0),
-        }
-    }
-
-    /// A single word as an exact term, several as a phrase, in title or body.
-    pub(crate) fn term_or_phrase(&self, text: &str) -> Option<Box<dyn Query>> {
-        let ranking = &self.schema_config.ranking;
-        let stems = self.analyse(text);
-        match stems.len() {
-            0 => None,
-            1 => Some(self.fields_query(&[("title", ranking.title), ("body", ranking.body)], &stems[0])),
             _ => self.phrase_query(text, 0),
         }
     }

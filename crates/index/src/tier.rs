@@ -356,6 +356,76 @@ impl Scorer for AddScoreScorer {
     }
 }
 
+/// Matches and scores what `inner` does, but answers tantivy's `seek_danger` with plain seeks
+/// (the `DocSet` default). Exclusions are wrapped in it: tantivy's exclusion protocol may send a
+/// phrase scorer a target below the document a previous `seek_danger` left it on, which
+/// tantivy 0.27's `PhraseScorer` asserts against (in debug builds).
+pub(crate) struct PlainSeeks(pub(crate) Box<dyn Query>);
+
+impl Clone for PlainSeeks {
+    fn clone(&self) -> Self {
+        PlainSeeks(self.0.box_clone())
+    }
+}
+
+impl fmt::Debug for PlainSeeks {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "PlainSeeks({:?})", self.0)
+    }
+}
+
+impl Query for PlainSeeks {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(PlainSeeksWeight(self.0.weight(enable_scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct PlainSeeksWeight(Box<dyn Weight>);
+
+impl Weight for PlainSeeksWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(PlainSeeksScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+struct PlainSeeksScorer(Box<dyn Scorer>);
+
+impl DocSet for PlainSeeksScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.0.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.0.cost()
+    }
+}
+
+impl Scorer for PlainSeeksScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
+}
+
 /// `query` with every union (a boolean query of should clauses only) as an [`AtLeast`] of one:
 /// the same matches and scores, but a scorer that seeks each clause only as far as it is asked
 /// to. Tantivy's buffered union fills a window of thousands of documents from every clause on

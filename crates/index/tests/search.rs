@@ -392,3 +392,93 @@ fn large_date_sorted_counts_are_sampled_within_the_dates() {
         assert_eq!(ids(&sampled), ids(&exact), "{label}: page");
     }
 }
+
+/// An exclusion takes away everything the excluded word finds on its own: its compound parts,
+/// and the kommun a place name names (issue 15: `batterifabrik -Luleå` kept Luleå's documents).
+#[test]
+fn an_exclusion_removes_what_the_word_finds() {
+    let index = corpus();
+    // `Boden` matches Boden's documents through the kommun name, though they never say "Boden".
+    assert_eq!(ids(&index, "stålverk"), ["boden"]);
+    assert_eq!(ids(&index, "stålverk -Boden"), Vec::<String>::new());
+    assert_eq!(ids(&index, "stålverk -Bodens"), Vec::<String>::new());
+    // `batteri` is a part of `Batterifabriken`.
+    assert!(ids(&index, "fabrik").contains(&"batteri".to_string()));
+    assert!(!ids(&index, "fabrik -batteri").contains(&"batteri".to_string()));
+    // A quoted exclusion takes away its phrase only.
+    let without_phrase = ids(&index, "fabrik -\"nya fabrik\"");
+    assert!(!without_phrase.contains(&"battericell".to_string()), "{without_phrase:?}");
+    assert!(without_phrase.contains(&"fabriken".to_string()), "{without_phrase:?}");
+}
+
+mod exclusions {
+    use std::collections::HashSet;
+    use std::sync::OnceLock;
+
+    use namndsok_index::{SearchIndex, SearchRequest, Sort};
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "skola",
+        "förskola",
+        "detaljplan",
+        "bygglov",
+        "Mariestad",
+        "Luleå",
+        "Boden",
+        "batteri",
+        "fabrik",
+        "vindkraft",
+        "budget",
+        "motion",
+        "avfall",
+        "trafik",
+        "granskning",
+        "kommunstyrelsen",
+        "forskola",
+        "vatten",
+        "äldreomsorg",
+        "medborgarförlsag",
+    ];
+
+    fn index() -> &'static SearchIndex {
+        static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+        INDEX.get_or_init(super::demo_index)
+    }
+
+    /// Every hit of a relevance search, page by page.
+    fn all_hits(q: &str) -> HashSet<String> {
+        let mut request = SearchRequest { limit: 100, ..SearchRequest::query(q) };
+        let mut ids = HashSet::new();
+        loop {
+            let response = index().search(&request).unwrap();
+            let page = response.hits.len();
+            ids.extend(response.hits.into_iter().map(|hit| hit.id));
+            request.offset += request.limit;
+            if page == 0 || request.offset >= response.total {
+                return ids;
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// For random queries `q` and words `w`, no hit of `q -w` is a hit of `w` alone, in
+        /// relevance order (every tier) and in date order.
+        #[test]
+        fn no_hit_of_q_minus_w_is_a_hit_of_w(
+            q in prop::collection::vec(prop::sample::select(WORDS), 1..3),
+            w in prop::sample::select(WORDS),
+        ) {
+            let q = q.join(" ");
+            let excluded = all_hits(w);
+            let kept = all_hits(&format!("{q} -{w}"));
+            let both: Vec<&String> = kept.intersection(&excluded).collect();
+            prop_assert!(both.is_empty(), "{q} -{w}: {both:?}");
+            let by_date = SearchRequest { sort: Sort::DateDesc, ..SearchRequest::query(&format!("{q} -{w}")) };
+            let dated: HashSet<String> = index().matching_ids(&by_date).unwrap().into_iter().collect();
+            prop_assert!(dated.is_disjoint(&excluded), "{q} -{w} by date");
+        }
+    }
+}
