@@ -408,6 +408,19 @@ mod tests {
         }
     }
 
+    /// The search parameters carry what only the data knows: the registry's codes, empty dates.
+    #[test]
+    fn openapi_search_parameters_name_the_accepted_codes() {
+        let document: serde_json::Value = serde_json::from_str(&crate::openapi::document_json()).unwrap();
+        let parameters = document["paths"]["/api/v1/search"]["get"]["parameters"].as_array().unwrap();
+        let schema = |name: &str| &parameters.iter().find(|p| p["name"] == name).unwrap()["schema"];
+        let kommun = schema("kommun")["items"]["enum"].as_array().unwrap();
+        assert_eq!(kommun.len(), namndsok_model::Registry::global().all().len());
+        assert!(kommun.contains(&serde_json::json!("1493")) && kommun.contains(&serde_json::json!("14")));
+        assert_eq!(schema("lan")["items"]["enum"].as_array().unwrap().len(), 21);
+        assert_eq!(schema("to")["anyOf"][1]["maxLength"], 0, "an empty date is no bound");
+    }
+
     /// Every request body type refuses unknown fields, as its `deny_unknown_fields` does.
     #[test]
     fn openapi_request_bodies_are_closed() {

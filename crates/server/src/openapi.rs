@@ -86,9 +86,37 @@ This description is served at `GET /api/v1/openapi.yaml`.",
 )]
 pub struct ApiDoc;
 
-/// The document as served.
+/// The document as served: the generated one, with what only the data knows — the kommun and
+/// länskoder the search parameters accept (the registry's, as `enum`s), and dates that may be
+/// given empty (as the search form sends them, meaning no bound).
 pub fn document_json() -> String {
-    ApiDoc::openapi().to_pretty_json().expect("the document serializes")
+    let mut document = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+    let registry = namndsok_model::Registry::global();
+    let codes: Vec<&str> = registry.all().iter().map(|o| o.code.as_str()).collect();
+    let lan: Vec<&str> = registry
+        .all()
+        .iter()
+        .filter(|o| o.kind == namndsok_model::OrganisationKind::Region)
+        .map(|o| o.code.as_str())
+        .collect();
+    let paths = document["paths"].as_object_mut().expect("paths");
+    for operation in paths.values_mut().filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut()) {
+        let Some(parameters) = operation.get_mut("parameters").and_then(|p| p.as_array_mut()) else { continue };
+        for parameter in parameters.iter_mut().filter(|p| p["in"] == "query") {
+            match parameter["name"].as_str() {
+                Some("kommun") => parameter["schema"]["items"]["enum"] = serde_json::json!(codes),
+                Some("lan") => parameter["schema"]["items"]["enum"] = serde_json::json!(lan),
+                Some("from" | "to") => {
+                    parameter["schema"] = serde_json::json!({
+                        "type": ["string", "null"],
+                        "anyOf": [{"format": "date"}, {"maxLength": 0}],
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+    serde_json::to_string_pretty(&document).expect("the document serializes")
 }
 
 /// `bearerAuth`: an account's API token.
