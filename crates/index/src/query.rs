@@ -4,12 +4,18 @@
 //! - `"exact phrase"` (an unclosed quote runs to the end of the query);
 //! - `-word`, `-"phrase"`: exclusion;
 //! - `a OR b` (upper case): either;
-//! - a diarienummer typed as seen (`KS 2023/412`, `ks2023.412`): that case.
+//! - a diarienummer typed as seen (`KS 2023/412`, `ks2023.412`): that case;
+//! - fields, each narrowing the search like the API's filter of the same meaning:
+//!   `kommun:Luleå` (a kommun or region, by name or code), `lan:Norrbotten` (a län, by name or
+//!   code), `typ:anslag` (`arende`/`ärende`, `anslag`, `protokoll`), `datum:2024-01..2024-06`
+//!   (a day, month or year, or a range of them; either end may be left open). A value that
+//!   names nothing, and an unknown field (`foo:bar`), are searched as words.
 //!
 //! Anything else — stray parentheses, `AND`, `+`, unbalanced quotes, punctuation — is tolerated:
 //! parsing never fails, so a search box never answers with an error for what a person typed.
 
-use namndsok_model::CaseNumber;
+use chrono::{Datelike, NaiveDate};
+use namndsok_model::{CaseNumber, Kind, OrganisationKind, Registry};
 
 /// One unit of the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +39,87 @@ pub struct ParsedQuery {
     pub case_numbers: Vec<CaseNumber>,
     /// How each of `case_numbers` was spelled ([`CaseNumber::spelling_key`]).
     pub case_spellings: Vec<String>,
+    /// Field filters (`kommun:Luleå`), each narrowing the search.
+    pub filters: Vec<FieldFilter>,
+}
+
+/// A field of the query, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldFilter {
+    /// `kommun:` — a kommun or region code.
+    Kommun(String),
+    /// `lan:` — a länskod.
+    Lan(String),
+    /// `typ:`
+    Kind(Kind),
+    /// `datum:` — inclusive bounds.
+    Dates(Option<NaiveDate>, Option<NaiveDate>),
+}
+
+impl FieldFilter {
+    /// `field:value` resolved, if the field is known and the value names something.
+    fn resolve(field: &str, value: &str) -> Option<FieldFilter> {
+        let registry = Registry::global();
+        let value = value.trim();
+        match field.to_lowercase().as_str() {
+            "kommun" => registry
+                .by_code(value)
+                .or_else(|| registry.by_name(value))
+                .map(|organisation| FieldFilter::Kommun(organisation.code.clone())),
+            "lan" | "län" => {
+                let key = value.to_lowercase();
+                let key = key.strip_suffix(" län").or_else(|| key.strip_suffix("s län")).unwrap_or(&key);
+                registry
+                    .regioner()
+                    .find(|region| {
+                        region.code == value
+                            || region
+                                .lan_name
+                                .to_lowercase()
+                                .strip_suffix(" län")
+                                .is_some_and(|name| name == key || name.strip_suffix('s') == Some(key))
+                            || region.name.to_lowercase().strip_prefix("region ") == Some(key)
+                    })
+                    .filter(|region| region.kind == OrganisationKind::Region)
+                    .map(|region| FieldFilter::Lan(region.code.clone()))
+            }
+            "typ" => match value.to_lowercase().as_str() {
+                "ärende" | "arende" | "ärenden" | "arenden" => Some(FieldFilter::Kind(Kind::Arende)),
+                other => Kind::parse(other).map(FieldFilter::Kind),
+            },
+            "datum" => {
+                let (from, to) = value.split_once("..").unwrap_or((value, value));
+                let from = if from.is_empty() { None } else { Some(date_bound(from, false)?) };
+                let to = if to.is_empty() { None } else { Some(date_bound(to, true)?) };
+                (from.is_some() || to.is_some()).then_some(FieldFilter::Dates(from, to))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `2024`, `2024-03` or `2024-03-05` as its first day, or its last with `last`.
+fn date_bound(text: &str, last: bool) -> Option<NaiveDate> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |i: usize| parts.get(i)?.parse::<u32>().ok();
+    let year = i32::try_from(number(0)?).ok().filter(|year| (1000..=9999).contains(year))?;
+    match parts.len() {
+        1 => NaiveDate::from_ymd_opt(year, if last { 12 } else { 1 }, if last { 31 } else { 1 }),
+        2 => {
+            let first = NaiveDate::from_ymd_opt(year, number(1)?, 1)?;
+            if !last {
+                return Some(first);
+            }
+            let next = if first.month() == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+            } else {
+                NaiveDate::from_ymd_opt(year, first.month() + 1, 1)?
+            };
+            next.pred_opt()
+        }
+        3 => NaiveDate::from_ymd_opt(year, number(1)?, number(2)?),
+        _ => None,
+    }
 }
 
 impl ParsedQuery {
@@ -43,8 +130,16 @@ impl ParsedQuery {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Lexeme {
-    Word { text: String, negated: bool },
-    Phrase { words: Vec<String>, negated: bool },
+    Word {
+        text: String,
+        negated: bool,
+    },
+    /// `field:value` of a known field with a value that names something.
+    Field(FieldFilter),
+    Phrase {
+        words: Vec<String>,
+        negated: bool,
+    },
     Or,
 }
 
@@ -70,6 +165,11 @@ pub fn parse(query: &str) -> ParsedQuery {
     while index < lexemes.len() {
         let (clause, negated) = match &lexemes[index] {
             Lexeme::Or => {
+                index += 1;
+                continue;
+            }
+            Lexeme::Field(filter) => {
+                parsed.filters.push(filter.clone());
                 index += 1;
                 continue;
             }
@@ -146,6 +246,29 @@ fn lex(query: &str) -> Vec<Lexeme> {
         }
         let end = chars[start..].iter().position(|&c| is_separator(c) || c == '"').map_or(chars.len(), |p| start + p);
         let word: String = chars[start..end].iter().collect();
+        // `field:value`, or `field:"a quoted value"`.
+        if let Some((field, value)) = word.split_once(':').filter(|_| !negated) {
+            let quoted = value.is_empty() && chars.get(end) == Some(&'"');
+            let (value, next) = if quoted {
+                let close = chars[end + 1..].iter().position(|&c| c == '"').map_or(chars.len(), |p| end + 1 + p);
+                (chars[end + 1..close].iter().collect::<String>(), close + 1)
+            } else {
+                (value.to_string(), end)
+            };
+            if let Some(filter) = FieldFilter::resolve(field, &value) {
+                lexemes.push(Lexeme::Field(filter));
+                i = next.max(start + 1);
+                continue;
+            }
+            // An unknown field, or a value that names nothing: its words, each on its own.
+            if !quoted {
+                for text in [field, value.as_str()].into_iter().filter(|text| has_letter_or_digit(text)) {
+                    lexemes.push(Lexeme::Word { text: text.to_string(), negated: false });
+                }
+                i = end.max(start + 1);
+                continue;
+            }
+        }
         i = end.max(start + 1);
         match word.as_str() {
             "OR" if !negated => lexemes.push(Lexeme::Or),
@@ -204,6 +327,35 @@ mod tests {
         let parsed = parse("batterifabrik ks 2023-412");
         assert_eq!(parsed.case_numbers[0].key(), "ks2023-412");
         assert_eq!(parsed.required, words(&["batterifabrik"]));
+    }
+
+    #[test]
+    fn fields_narrow_and_unknown_ones_are_words() {
+        let parsed = parse("batterifabrik kommun:Luleå typ:anslag datum:2024-01..2024-06");
+        assert_eq!(parsed.required, words(&["batterifabrik"]));
+        assert_eq!(
+            parsed.filters,
+            [
+                FieldFilter::Kommun("2580".into()),
+                FieldFilter::Kind(Kind::Anslag),
+                FieldFilter::Dates(NaiveDate::from_ymd_opt(2024, 1, 1), NaiveDate::from_ymd_opt(2024, 6, 30)),
+            ]
+        );
+        assert_eq!(parse("kommun:2580").filters, [FieldFilter::Kommun("2580".into())]);
+        assert_eq!(parse("kommun:\"Region Skåne\" budget").filters, [FieldFilter::Kommun("12".into())]);
+        assert_eq!(parse("lan:Norrbotten").filters, [FieldFilter::Lan("25".into())]);
+        assert_eq!(parse("län:Norrbottens län").filters, parse("lan:25").filters);
+        assert_eq!(parse("typ:ärende").filters, [FieldFilter::Kind(Kind::Arende)]);
+        assert_eq!(parse("datum:2023..").filters, [FieldFilter::Dates(NaiveDate::from_ymd_opt(2023, 1, 1), None)]);
+        assert_eq!(
+            parse("datum:2024-02").filters,
+            [FieldFilter::Dates(NaiveDate::from_ymd_opt(2024, 2, 1), NaiveDate::from_ymd_opt(2024, 2, 29))]
+        );
+        // What names nothing is searched as words.
+        for query in ["foo:bar", "kommun:Atlantis", "typ:beslut", "datum:igår", "lan:Atlantis"] {
+            let parsed = parse(query);
+            assert!(parsed.filters.is_empty() && !parsed.required.is_empty(), "{query}: {parsed:?}");
+        }
     }
 
     mod properties {

@@ -225,6 +225,8 @@ impl SearchIndex {
         started: Instant,
     ) -> Result<SearchResponse, IndexError> {
         let parsed = query::parse(&request.q);
+        let narrowed = narrowed(request, &parsed);
+        let request = &narrowed;
         let filters = self.filter_queries(request);
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
 
@@ -389,6 +391,8 @@ impl SearchIndex {
     pub fn matching_ids(&self, request: &SearchRequest) -> Result<Vec<String>, IndexError> {
         let searcher = self.searcher();
         let parsed = query::parse(&request.q);
+        let narrowed = narrowed(request, &parsed);
+        let request = &narrowed;
         let filters = self.filter_queries(request);
         let loosened = Loosened::default();
         let typos = request.options.typo_tolerance;
@@ -573,4 +577,55 @@ pub(crate) fn freshness(yyyymmdd: u64, today: f32) -> f32 {
     let (year, month, day) = ((yyyymmdd / 10_000) as f32, ((yyyymmdd / 100) % 100) as f32, (yyyymmdd % 100) as f32);
     let date = year * 365.25 + (month - 1.0) * 30.4 + day;
     (1.0 - (today - date).max(0.0) / 3652.5).clamp(0.0, 1.0)
+}
+
+/// The request narrowed by the query's fields (`kommun:Luleå datum:2024`): dates intersected;
+/// a kommun, län or kind given both ways must satisfy both (a document has one of each, so the
+/// lists are intersected; an empty intersection matches nothing, spelled as the empty code,
+/// which no document has). Fields of one kind given twice are alternatives.
+pub(crate) fn narrowed(request: &SearchRequest, parsed: &query::ParsedQuery) -> SearchRequest {
+    use query::FieldFilter;
+    let mut narrowed = request.clone();
+    if parsed.filters.is_empty() {
+        return narrowed;
+    }
+    fn narrow<T: Clone + PartialEq>(list: &mut Vec<T>, wanted: Vec<T>, nothing: T) {
+        if wanted.is_empty() {
+            return;
+        }
+        if list.is_empty() {
+            *list = wanted;
+            return;
+        }
+        list.retain(|value| wanted.contains(value));
+        if list.is_empty() {
+            list.push(nothing);
+        }
+    }
+    let mut kommun = Vec::new();
+    let mut lan = Vec::new();
+    let mut kinds = Vec::new();
+    for filter in &parsed.filters {
+        match filter {
+            FieldFilter::Kommun(code) => kommun.push(code.clone()),
+            FieldFilter::Lan(code) => lan.push(code.clone()),
+            FieldFilter::Kind(kind) => kinds.push(*kind),
+            FieldFilter::Dates(from, to) => {
+                narrowed.from = narrowed.from.max(*from);
+                narrowed.to = match (narrowed.to, *to) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+        }
+    }
+    narrow(&mut narrowed.kommun, kommun, String::new());
+    narrow(&mut narrowed.lan, lan, String::new());
+    if !kinds.is_empty() && !narrowed.kind.is_empty() && !narrowed.kind.iter().any(|kind| kinds.contains(kind)) {
+        // No kind is both asked for and typed: nothing matches.
+        narrowed.kommun = vec![String::new()];
+    } else {
+        narrow(&mut narrowed.kind, kinds, namndsok_model::Kind::Arende);
+    }
+    narrowed
 }

@@ -482,3 +482,33 @@ mod exclusions {
         }
     }
 }
+
+/// Field syntax narrows like the API's filters, together with them (issue 15).
+#[test]
+fn query_fields_narrow_the_search() {
+    let index = corpus();
+    let mut found = ids(&index, "fabrik kommun:Göteborg");
+    found.sort();
+    assert_eq!(found, ["battericell", "fabriken"]);
+    assert_eq!(ids(&index, "fabrik typ:protokoll"), ["battericell"]);
+    assert_eq!(ids(&index, "fabrik datum:2024"), ["fabriken"]);
+    let mut found = ids(&index, "fabrik datum:2022-03..2023-05 lan:14");
+    found.sort();
+    assert_eq!(found, ["batteri", "battericell"]);
+    // Both ways at once: both must hold.
+    let with = |q: &str, adjust: &dyn Fn(&mut SearchRequest)| {
+        let mut request = SearchRequest::query(q);
+        adjust(&mut request);
+        index.search(&request).unwrap().hits.into_iter().map(|hit| hit.id).collect::<Vec<_>>()
+    };
+    assert!(with("fabrik kommun:1480", &|r| r.kommun = vec!["1493".into()]).is_empty());
+    assert_eq!(with("fabrik kommun:1480 typ:arende", &|r| r.kommun = vec!["1480".into(), "1493".into()]), ["fabriken"]);
+    assert!(with("fabrik typ:protokoll", &|r| r.kind = vec![namndsok_model::Kind::Arende]).is_empty());
+    assert!(with("fabrik datum:2024", &|r| r.from = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)).is_empty());
+    // A field that names nothing is searched as words: nothing in the corpus says "atlantis"
+    // (date order requires every word).
+    let by_date = |r: &mut SearchRequest| r.sort = namndsok_index::Sort::DateDesc;
+    assert!(with("fabrik kommun:Atlantis", &by_date).is_empty());
+    assert!(with("stålverk foo:bar", &by_date).is_empty());
+    assert_eq!(with("stålverk detaljplan:stålverket", &by_date), ["boden"]);
+}
