@@ -8,7 +8,8 @@
 //! - fields, each narrowing the search like the API's filter of the same meaning:
 //!   `kommun:Luleå` (a kommun or region, by name or code), `lan:Norrbotten` (a län, by name or
 //!   code), `typ:anslag` (`arende`/`ärende`, `anslag`, `protokoll`), `datum:2024-01..2024-06`
-//!   (a day, month or year, or a range of them; either end may be left open). A value that
+//!   (a day, month or year, or a range of them; either end may be left open),
+//!   `dnr:"KS 2023/412"` (the same as the diarienummer typed alone). A value that
 //!   names nothing, and an unknown field (`foo:bar`), are searched as words.
 //!
 //! Anything else — stray parentheses, `AND`, `+`, unbalanced quotes, punctuation — is tolerated:
@@ -260,14 +261,26 @@ fn lex(query: &str) -> Vec<Lexeme> {
                 i = next.max(start + 1);
                 continue;
             }
-            // An unknown field, or a value that names nothing: its words, each on its own.
-            if !quoted {
-                for text in [field, value.as_str()].into_iter().filter(|text| has_letter_or_digit(text)) {
-                    lexemes.push(Lexeme::Word { text: text.to_string(), negated: false });
-                }
-                i = end.max(start + 1);
+            // `dnr:`: the diarienummer was taken out of the query before lexing (see [`parse`]);
+            // what is left of the field is nothing.
+            if field.eq_ignore_ascii_case("dnr") && !has_letter_or_digit(&value) {
+                i = next.max(start + 1);
                 continue;
             }
+            // An unknown field, or a value that names nothing: its words (a quoted value as a
+            // phrase).
+            if has_letter_or_digit(field) && !field.eq_ignore_ascii_case("dnr") {
+                lexemes.push(Lexeme::Word { text: field.to_string(), negated: false });
+            }
+            let words: Vec<String> =
+                value.split(is_separator).filter(|w| has_letter_or_digit(w)).map(str::to_string).collect();
+            match words.len() {
+                0 => {}
+                1 if !quoted => lexemes.push(Lexeme::Word { text: words[0].clone(), negated: false }),
+                _ => lexemes.push(Lexeme::Phrase { words, negated: false }),
+            }
+            i = next.max(start + 1);
+            continue;
         }
         i = end.max(start + 1);
         match word.as_str() {
@@ -350,6 +363,16 @@ mod tests {
         assert_eq!(
             parse("datum:2024-02").filters,
             [FieldFilter::Dates(NaiveDate::from_ymd_opt(2024, 2, 1), NaiveDate::from_ymd_opt(2024, 2, 29))]
+        );
+        // A diarienummer field is that case, in any spelling.
+        for query in ["dnr:\"KS 2023/412\"", "dnr:KS2023.412", "batterifabrik dnr:\"Dnr KS 2023-0412\""] {
+            let parsed = parse(query);
+            assert_eq!(parsed.case_numbers.iter().map(CaseNumber::key).collect::<Vec<_>>(), ["ks2023-412"], "{query}");
+            assert!(parsed.required.iter().all(|clause| clause == &Clause::Word("batterifabrik".into())), "{query}");
+        }
+        assert_eq!(
+            parse("foo:\"bar baz\"").required,
+            [Clause::Word("foo".into()), Clause::Phrase(vec!["bar".into(), "baz".into()])]
         );
         // What names nothing is searched as words.
         for query in ["foo:bar", "kommun:Atlantis", "typ:beslut", "datum:igår", "lan:Atlantis"] {

@@ -492,6 +492,7 @@ fn query_fields_narrow_the_search() {
     assert_eq!(found, ["battericell", "fabriken"]);
     assert_eq!(ids(&index, "fabrik typ:protokoll"), ["battericell"]);
     assert_eq!(ids(&index, "fabrik datum:2024"), ["fabriken"]);
+    assert_eq!(ids(&index, "dnr:\"KS 2023/412\""), ["batteri", "anslag"]);
     let mut found = ids(&index, "fabrik datum:2022-03..2023-05 lan:14");
     found.sort();
     assert_eq!(found, ["batteri", "battericell"]);

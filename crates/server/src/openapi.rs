@@ -150,7 +150,8 @@ macro_rules! search_params {
             /// The query as a person types it: words, "phrases", -exclusion (everything the
             /// word finds on its own), OR, a diarienummer, and fields that narrow like the
             /// filters: kommun:Luleå (name or code), lan:Norrbotten, typ:anslag,
-            /// datum:2024-01..2024-06 (a day, month or year, or a range; an end may be open).
+            /// datum:2024-01..2024-06 (a day, month or year, or a range; an end may be open),
+            /// dnr:"KS 2023/412".
             /// A field that names nothing, or an unknown one, is searched as words.
             q: Option<String>,
             /// Kommunkod (4 digits) or länskod of a region (2 digits); repeatable (OR).
