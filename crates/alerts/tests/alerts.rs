@@ -4,24 +4,16 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use common::*;
 use namndsok_alerts::matcher::AlertPayload;
 use namndsok_alerts::webhook::{verify_signature, WebhookError};
 use namndsok_alerts::{
-    atom, seed_seen, AlertError, Delivery, FollowCase, Frequency, MatchOptions, Matcher, NewSearch, OutboxKind,
-    OutboxState, RetryPolicy, SavedQuery, SearchUpdate,
+    atom, seed_seen, AlertError, Delivery, FollowCase, Frequency, NewSearch, OutboxKind, OutboxState, RetryPolicy,
+    SavedQuery, SearchUpdate,
 };
 use namndsok_analysis::resources::ConfigFiles;
 use namndsok_index::SearchIndex;
-
-fn matcher() -> Matcher {
-    Matcher::new(ConfigFiles::bundled(), MatchOptions::default()).unwrap()
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-}
 
 #[test]
 fn email_alerts_carry_new_matches_only_and_unsubscribe_works() {

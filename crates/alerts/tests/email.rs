@@ -4,18 +4,9 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use common::*;
-use namndsok_alerts::{MatchOptions, Matcher, NewSearch, OutboxState, SavedQuery};
-use namndsok_analysis::resources::ConfigFiles;
-
-fn matcher() -> Matcher {
-    Matcher::new(ConfigFiles::bundled(), MatchOptions::default()).unwrap()
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-}
+use namndsok_alerts::{NewSearch, OutboxState, SavedQuery};
 
 /// Delivers one alert about two documents through `smtp`; returns the report and the row.
 fn deliver_one(smtp: &SmtpServer) -> (namndsok_alerts::DeliveryReport, namndsok_alerts::OutboxItem) {

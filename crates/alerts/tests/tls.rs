@@ -10,14 +10,8 @@ use chrono::Utc;
 use common::*;
 use namndsok_alerts::webhook::verify_signature;
 use namndsok_alerts::{
-    Deliverer, Delivery, MatchOptions, Matcher, NewSearch, OutboxState, SavedQuery, SmtpSettings, SmtpTls,
-    WebhookSettings,
+    Deliverer, Delivery, NewSearch, OutboxState, SavedQuery, SmtpSettings, SmtpTls, WebhookSettings,
 };
-use namndsok_analysis::resources::ConfigFiles;
-
-fn matcher() -> Matcher {
-    Matcher::new(ConfigFiles::bundled(), MatchOptions::default()).unwrap()
-}
 
 fn https_deliverer(extra_root_pem: Option<String>) -> Deliverer {
     Deliverer::new(

@@ -16,7 +16,7 @@
 //! parsing never fails, so a search box never answers with an error for what a person typed.
 
 use chrono::{Datelike, NaiveDate};
-use namndsok_model::{CaseNumber, Kind, OrganisationKind, Registry};
+use namndsok_model::{CaseNumber, Kind, Registry};
 
 /// One unit of the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +81,6 @@ impl FieldFilter {
                                 .is_some_and(|name| name == key || name.strip_suffix('s') == Some(key))
                             || region.name.to_lowercase().strip_prefix("region ") == Some(key)
                     })
-                    .filter(|region| region.kind == OrganisationKind::Region)
                     .map(|region| FieldFilter::Lan(region.code.clone()))
             }
             "typ" => match value.to_lowercase().as_str() {

@@ -2,15 +2,17 @@
 //! scoping, the 503s without alerts, the web form's confirmation flow. End-to-end delivery over
 //! real SMTP and HTTP is in the workspace's `tests/alerts.rs`.
 
+mod common;
+
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use namndsok_alerts::{AlertStore, MatchOptions, Matcher, RetryPolicy};
+use namndsok_alerts::AlertStore;
 use namndsok_analysis::resources::ConfigFiles;
 use namndsok_index::SearchIndex;
-use namndsok_server::{app, AlertsConfig, AlertsService, AppState, SmtpRelay};
+use namndsok_server::{app, AlertsService, AppState};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -29,29 +31,14 @@ const DOCS: &str = r#"{"id":"a1","kind":"arende","kommun_kod":"1493","title":"Ba
 
 fn fixture(smtp: bool) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let index = Arc::new(SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap());
-    index.import_jsonl(DOCS.as_bytes()).unwrap();
+    let index = common::index_of(DOCS);
     let store = AlertStore::open(&dir.path().join("alerts.sqlite")).unwrap();
     let (feeder_id, feeder) = store.create_account("feeder@example.org").unwrap();
     store.set_confirmed(feeder_id, true).unwrap();
     store.set_may_ingest(feeder_id, true).unwrap();
     let (other_id, other) = store.create_account("other@example.org").unwrap();
     store.set_confirmed(other_id, true).unwrap();
-    let matcher = Matcher::new(ConfigFiles::bundled(), MatchOptions::default()).unwrap();
-    let config = AlertsConfig {
-        public_url: "https://namndsok.example/".into(),
-        // Nothing listens there; these tests never deliver.
-        smtp: smtp.then(|| SmtpRelay {
-            host: "127.0.0.1".into(),
-            port: 9,
-            username: None,
-            password: None,
-            from: "bevakning@namndsok.example".into(),
-        }),
-        allow_private_webhooks: false,
-        retry: RetryPolicy::default(),
-    };
-    let service = Arc::new(AlertsService::new(store, matcher, config));
+    let service = common::alerts_service(store, smtp);
     let state = AppState { index, harvester: None, alerts: Some(service.clone()) };
     Fixture { _dir: dir, app: app(state), service, feeder, other }
 }

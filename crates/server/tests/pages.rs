@@ -6,15 +6,17 @@
 //! a port. With `NAMNDSOK_PAGES_DUMP=<dir>` the test also writes every page it fetches there,
 //! to compare the HTML of two versions of the code.
 
+mod common;
+
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use namndsok_alerts::{AlertStore, MatchOptions, Matcher, RetryPolicy};
+use namndsok_alerts::AlertStore;
 use namndsok_analysis::resources::ConfigFiles;
 use namndsok_index::SearchIndex;
-use namndsok_server::{app, AlertsConfig, AlertsService, AppState, SmtpRelay};
+use namndsok_server::{app, AlertsService, AppState};
 use tower::ServiceExt;
 
 /// A case in Mariestad (three documents), an anslag in Skövde taken down long ago, a
@@ -36,25 +38,8 @@ struct Pages {
 /// The fixed index with alerts and an SMTP relay (so the search page offers the e-mail form).
 fn pages() -> Pages {
     let dir = tempfile::tempdir().unwrap();
-    let index = Arc::new(SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap());
-    let report = index.import_jsonl(DOCS.as_bytes()).unwrap();
-    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
-    let store = AlertStore::open(&dir.path().join("alerts.sqlite")).unwrap();
-    let matcher = Matcher::new(ConfigFiles::bundled(), MatchOptions::default()).unwrap();
-    let config = AlertsConfig {
-        public_url: "https://namndsok.example/".into(),
-        // Nothing listens there; the mails stay in the outbox.
-        smtp: Some(SmtpRelay {
-            host: "127.0.0.1".into(),
-            port: 9,
-            username: None,
-            password: None,
-            from: "bevakning@namndsok.example".into(),
-        }),
-        allow_private_webhooks: false,
-        retry: RetryPolicy::default(),
-    };
-    let service = Arc::new(AlertsService::new(store, matcher, config));
+    let index = common::index_of(DOCS);
+    let service = common::alerts_service(AlertStore::open(&dir.path().join("alerts.sqlite")).unwrap(), true);
     let state = AppState { index, harvester: None, alerts: Some(service.clone()) };
     Pages { _dir: dir, app: app(state), service }
 }

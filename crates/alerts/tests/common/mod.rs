@@ -536,3 +536,17 @@ impl TestCa {
         Arc::new(config)
     }
 }
+
+/// A matcher with the bundled configuration and default options.
+pub fn matcher() -> namndsok_alerts::Matcher {
+    namndsok_alerts::Matcher::new(
+        namndsok_analysis::resources::ConfigFiles::bundled(),
+        namndsok_alerts::MatchOptions::default(),
+    )
+    .unwrap()
+}
+
+/// An RFC 3339 instant.
+pub fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&chrono::Utc)
+}
