@@ -3,6 +3,12 @@
 //! served from 127.0.0.1 by this program. Prints wall time, documents indexed, and the peak
 //! resident memory (VmHWM) of the process, which also holds the fake servers.
 //!
+//! Every tenth Meetings Plus item links a 6-page protokoll PDF (paragraphs, diarienummer),
+//! so the passes run twice: without files, then on a fresh index with the file stage on
+//! (pdftotext from poppler-utils must be installed); the index size on disk is printed for
+//! both, which is the index growth from file text. Subprocess memory (pdftotext) is not in
+//! the peak RSS: it is bounded per process by the extraction limits.
+//!
 //! `cargo bench --bench harvest` (release profile). Figures go in the session notes.
 
 mod common;
@@ -36,7 +42,31 @@ fn title(kommun: &str, i: usize) -> String {
     format!("{} {kommun} nr {i}", TOPICS[i % TOPICS.len()])
 }
 
+/// A protokoll of six pages, ten paragraphs, for kommun `kommun`.
+fn protokoll_pdf(kommun: &str) -> Vec<u8> {
+    let pages: Vec<String> = (0..6)
+        .map(|page| {
+            let mut text = format!("Kommunstyrelsen {kommun}\nSammanträdesprotokoll 2026-11-24\n");
+            for p in 0..2 {
+                let n = 30 + page * 2 + p;
+                let topic = TOPICS[n % TOPICS.len()];
+                text.push_str(&format!("§ {n}\nDnr KS 2026/{}\n{topic}\nBeslut\n", 100 + n));
+                for line in 0..12 {
+                    text.push_str(&format!(
+                        "Kommunstyrelsen beslutar i ärendet om {} enligt förslaget, punkt {line}.\n",
+                        topic.to_lowercase()
+                    ));
+                }
+            }
+            text
+        })
+        .collect();
+    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+    namndsok_files::testing::text_pdf(&pages)
+}
+
 fn meetingsplus(kommun: String) -> Router {
+    let pdf = protokoll_pdf(&kommun);
     let list = {
         let items: Vec<_> = (0..ITEMS)
             .map(|i| {
@@ -52,12 +82,17 @@ fn meetingsplus(kommun: String) -> Router {
         .route(
             "/api/dbb/v1.0/announcements/{id}",
             get(|Path(id): Path<String>| async move {
-                serde_json::json!({"Id": id, "Type": "Kungörelse", "StartDate": "2026-11-20", "EndDate": "2026-12-11",
+                let mut detail = serde_json::json!({"Id": id, "Type": "Kungörelse", "StartDate": "2026-11-20", "EndDate": "2026-12-11",
                     "Title": format!("Kungörelse {id}"), "CommitteeName": "Byggnadsnämnden",
-                    "Description": format!("Diarienummer: BN 2026-{}. Beslutet kan överklagas inom tre veckor.", id.len())})
-                .to_string()
+                    "Description": format!("Diarienummer: BN 2026-{}. Beslutet kan överklagas inom tre veckor.", id.len())});
+                if id.ends_with('0') {
+                    detail["ProtocolUrl"] = format!("/files/{id}.pdf").into();
+                    detail["DocumentTitle"] = format!("Protokoll {id}.pdf").into();
+                }
+                detail.to_string()
             }),
         )
+        .route("/files/{name}", get(move || async move { ([("content-type", "application/pdf")], pdf) }))
 }
 
 fn netpublicator() -> Router {
@@ -106,6 +141,21 @@ fn wordpress(kommun: String) -> Router {
     )
 }
 
+/// The size of the files in `dir`, in MB.
+fn dir_mb(dir: &std::path::Path) -> f64 {
+    let bytes: u64 = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    bytes as f64 / 1e6
+}
+
 async fn serve(router: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -135,28 +185,35 @@ fn main() {
             catalogue.push_str(&format!("[[source]]\nid = \"bench-{code}\"\nkommun = \"{code}\"\nrate_per_second = 100.0\n{entry}\n"));
         }
         let catalogue = Catalogue::parse(&catalogue).expect("bench catalogue");
-        let dir = tempfile::tempdir().unwrap();
-        let index = Arc::new(SearchIndex::open_or_create(dir.path(), ConfigFiles::bundled()).unwrap());
-        let mut settings = HarvestSettings { concurrency: 16, page_size: 100, ..HarvestSettings::default() };
-        settings.fetch.min_interval_per_host = Duration::ZERO;
-        let before = peak_rss_mb();
-        let harvester = Harvester::new(catalogue, index.clone(), dir.path().to_path_buf(), settings).unwrap();
-        for pass in ["first (everything new)", "second (nothing changed)"] {
-            let started = Instant::now();
-            let summaries = harvester.run_once().await;
-            let failed: Vec<_> = summaries.iter().filter(|s| s.error.is_some()).collect();
-            let new: usize = summaries.iter().map(|s| s.new).sum();
-            let unchanged: usize = summaries.iter().map(|s| s.unchanged).sum();
-            println!(
-                "harvest {pass}: {} sources, {} failed, {new} new, {unchanged} unchanged, {:.2} s wall, index {} documents, peak RSS {:.0} MB (before the pass {before:.0} MB)",
-                summaries.len(),
-                failed.len(),
-                started.elapsed().as_secs_f64(),
-                index.num_docs(),
-                peak_rss_mb(),
-            );
-            for failure in failed.iter().take(3) {
-                println!("  failed: {failure}");
+        for files in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let index = Arc::new(SearchIndex::open_or_create(dir.path(), ConfigFiles::bundled()).unwrap());
+            let mut settings = HarvestSettings { concurrency: 16, page_size: 100, ..HarvestSettings::default() };
+            settings.fetch.min_interval_per_host = Duration::ZERO;
+            settings.files.enabled = files;
+            let before = peak_rss_mb();
+            let harvester = Harvester::new(catalogue.clone(), index.clone(), dir.path().to_path_buf(), settings).unwrap();
+            let mode = if files { "with files" } else { "without files" };
+            for pass in ["first (everything new)", "second (nothing changed)"] {
+                let started = Instant::now();
+                let summaries = harvester.run_once().await;
+                let failed: Vec<_> = summaries.iter().filter(|s| s.error.is_some()).collect();
+                let new: usize = summaries.iter().map(|s| s.new).sum();
+                let unchanged: usize = summaries.iter().map(|s| s.unchanged).sum();
+                let files_read: usize = summaries.iter().map(|s| s.files_read).sum();
+                let files_failed: usize = summaries.iter().map(|s| s.files_failed).sum();
+                println!(
+                    "harvest {mode}, {pass}: {} sources, {} failed, {new} new, {unchanged} unchanged, {files_read} files read, {files_failed} files failed, {:.2} s wall, index {} documents, {:.1} MB on disk, peak RSS {:.0} MB (before the pass {before:.0} MB)",
+                    summaries.len(),
+                    failed.len(),
+                    started.elapsed().as_secs_f64(),
+                    index.num_docs(),
+                    dir_mb(dir.path()),
+                    peak_rss_mb(),
+                );
+                for failure in failed.iter().take(3) {
+                    println!("  failed: {failure}");
+                }
             }
         }
     });

@@ -55,6 +55,40 @@ pub struct Args {
     /// Days an anslag stays searchable after its anslag period ended (default: always)
     #[arg(long)]
     keep_expired_anslag_days: Option<u32>,
+    #[command(flatten)]
+    pass: PassArgs,
+}
+
+/// How long a source may take, and how its files are read (`harvest` and `serve --sources`).
+#[derive(clap::Args)]
+pub struct PassArgs {
+    /// Seconds one source may take per pass; a source still listing then is cut off and
+    /// reported failing (what it listed so far is indexed), files not reached are read next pass
+    #[arg(long, default_value_t = 120)]
+    source_deadline_secs: u64,
+    /// Do not follow items' file links (PDF text, OCR, paragraphs)
+    #[arg(long)]
+    no_files: bool,
+    /// Do not run OCR on scanned files without a text layer
+    #[arg(long)]
+    no_ocr: bool,
+    /// Files larger than this many MB are refused
+    #[arg(long, default_value_t = 50)]
+    file_max_mb: usize,
+    /// Seconds one text extraction program (pdftotext, one OCR page) may run
+    #[arg(long, default_value_t = 60)]
+    extract_timeout_secs: u64,
+}
+
+impl PassArgs {
+    /// Applies the arguments to `settings`.
+    pub fn apply(&self, settings: &mut HarvestSettings) {
+        settings.source_deadline = Duration::from_secs(self.source_deadline_secs.max(1));
+        settings.files.enabled = !self.no_files;
+        settings.files.extract.ocr = !self.no_ocr;
+        settings.files.max_bytes = self.file_max_mb.max(1) << 20;
+        settings.files.extract.timeout = Duration::from_secs(self.extract_timeout_secs.max(1));
+    }
 }
 
 /// Show the health of every source (last success, last error, failures, items, status)
@@ -83,6 +117,7 @@ pub fn run(args: Args) -> Result<()> {
     settings.fetch.connect_timeout = settings.fetch.timeout.min(settings.fetch.connect_timeout);
     settings.fetch.attempts = args.attempts.max(1);
     settings.fetch.backoff = Duration::from_millis(200);
+    args.pass.apply(&mut settings);
     let harvester = harvester(&args.sources, index.clone(), &dir, settings)?;
     let alerts_path = args.alerts_db.unwrap_or_else(|| dir.join(ALERTS_FILE));
     if !args.no_alerts && alerts_path.exists() {

@@ -39,6 +39,8 @@ pub struct Args {
     search_cache: usize,
     #[command(flatten)]
     alerts: AlertArgs,
+    #[command(flatten)]
+    pass: super::harvest::PassArgs,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -48,10 +50,11 @@ pub fn run(args: Args) -> Result<()> {
     index.set_cache_capacity(args.search_cache);
     let harvester = match args.sources {
         Some(path) => {
-            let settings = HarvestSettings {
+            let mut settings = HarvestSettings {
                 keep_expired_anslag_days: args.keep_expired_anslag_days,
                 ..HarvestSettings::default()
             };
+            args.pass.apply(&mut settings);
             Some(harvester(&path, index.clone(), &dir, settings)?)
         }
         None => None,
@@ -59,7 +62,7 @@ pub fn run(args: Args) -> Result<()> {
     // The alert database is opened after the index, which must find its directory
     // empty to create itself there.
     let alerts = if args.alerts.no_alerts { None } else { Some(alert_setup(&dir, files, args.alerts)?) };
-    serve(index, harvester, Duration::from_secs(args.harvest_interval), &args.addr, alerts)
+    serve(index, harvester, Some(dir), Duration::from_secs(args.harvest_interval), &args.addr, alerts)
 }
 
 /// Saved searches and alerts in `serve`.
@@ -134,6 +137,7 @@ fn alert_setup(dir: &Path, files: ConfigFiles, args: AlertArgs) -> Result<AlertS
 pub fn serve(
     index: Arc<SearchIndex>,
     harvester: Option<Harvester>,
+    harvest_dir: Option<std::path::PathBuf>,
     interval: Duration,
     addr: &str,
     alerts: Option<AlertSetup>,
@@ -181,7 +185,7 @@ pub fn serve(
         if let Some(harvester) = harvester.clone() {
             tokio::spawn(async move { harvester.run_every(interval).await });
         }
-        let state = AppState { index, harvester, alerts };
+        let state = AppState { index, harvester, harvest_dir, alerts };
         let shutdown = namndsok_server::shutdown_signal();
         namndsok_server::serve(listener, state, shutdown).await?;
         Ok(())

@@ -15,6 +15,8 @@ pub enum HarvestError {
     Index(#[from] namndsok_index::IndexError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("did not finish listing within {seconds} s (the source's deadline): cut off after {listed} items; those are indexed, the rest and any takedowns wait for the next pass")]
+    Deadline { seconds: u64, listed: usize },
     #[error("more than {0} pages; stopped")]
     TooManyPages(u32),
 }

@@ -68,7 +68,7 @@ pub enum FetchError {
 #[derive(Debug, Clone)]
 pub struct Fetched {
     /// `None` when the server answered 304 Not Modified.
-    pub body: Option<String>,
+    pub body: Option<Vec<u8>>,
     pub headers: HeaderMap,
     /// Validators to send next time.
     pub validators: Validators,
@@ -121,13 +121,26 @@ impl Fetcher {
     }
 
     /// Fetches `url` politely, retrying transient failures. `min_interval` is the source's
-    /// own pace; the host's pace is the larger of it and the setting.
+    /// own pace; the host's pace is the larger of it and the setting. Bodies are capped at the
+    /// setting's `max_body_bytes`.
     pub async fn fetch(
         &self,
         url: &str,
         body: &Body,
         validators: Option<&Validators>,
         min_interval: Duration,
+    ) -> Result<Fetched, FetchError> {
+        self.fetch_capped(url, body, validators, min_interval, self.settings.max_body_bytes).await
+    }
+
+    /// [`Fetcher::fetch`] with its own body cap (files have a larger one than listings).
+    pub async fn fetch_capped(
+        &self,
+        url: &str,
+        body: &Body,
+        validators: Option<&Validators>,
+        min_interval: Duration,
+        max_bytes: usize,
     ) -> Result<Fetched, FetchError> {
         let interval = min_interval.max(self.settings.min_interval_per_host);
         let host = reqwest::Url::parse(url)
@@ -149,7 +162,7 @@ impl Fetcher {
                     tokio::time::sleep(wait).await;
                 }
             }
-            let result = self.once(url, body, validators).await;
+            let result = self.once(url, body, validators, max_bytes).await;
             *last = Some(Instant::now());
             let retry_in = match result {
                 Ok(fetched) => return Ok(fetched),
@@ -182,7 +195,13 @@ impl Fetcher {
         base + base.mul_f64(f64::from(nanos % 1000) / 2000.0)
     }
 
-    async fn once(&self, url: &str, body: &Body, validators: Option<&Validators>) -> Result<Fetched, Attempt> {
+    async fn once(
+        &self,
+        url: &str,
+        body: &Body,
+        validators: Option<&Validators>,
+        max_bytes: usize,
+    ) -> Result<Fetched, Attempt> {
         let mut request = match body {
             Body::Get => self.client.get(url),
             Body::PostJson(json) => {
@@ -223,28 +242,21 @@ impl Fetcher {
                 },
             );
         }
-        if response.content_length().is_some_and(|length| length as usize > self.settings.max_body_bytes) {
-            return Err(Attempt::Final(FetchError::TooLarge {
-                url: url.to_string(),
-                limit: self.settings.max_body_bytes,
-            }));
+        if response.content_length().is_some_and(|length| length > max_bytes as u64) {
+            return Err(Attempt::Final(FetchError::TooLarge { url: url.to_string(), limit: max_bytes }));
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transient(self.describe(url, &e)))? {
             bytes.extend_from_slice(&chunk);
-            if bytes.len() > self.settings.max_body_bytes {
-                return Err(Attempt::Final(FetchError::TooLarge {
-                    url: url.to_string(),
-                    limit: self.settings.max_body_bytes,
-                }));
+            if bytes.len() > max_bytes {
+                return Err(Attempt::Final(FetchError::TooLarge { url: url.to_string(), limit: max_bytes }));
             }
         }
-        let text = String::from_utf8_lossy(&bytes).into_owned();
         let validators = Validators {
             etag: headers.get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_string),
             last_modified: headers.get(LAST_MODIFIED).and_then(|v| v.to_str().ok()).map(str::to_string),
         };
-        Ok(Fetched { body: Some(text), headers, validators })
+        Ok(Fetched { body: Some(bytes), headers, validators })
     }
 
     fn describe(&self, url: &str, error: &reqwest::Error) -> FetchError {

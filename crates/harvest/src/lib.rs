@@ -39,6 +39,7 @@
 
 mod error;
 pub mod fetch;
+pub mod files;
 pub mod state;
 mod walk;
 
@@ -56,6 +57,7 @@ use serde::Serialize;
 
 pub use error::HarvestError;
 pub use fetch::{FetchError, FetchSettings, Fetcher};
+pub use files::{FileSettings, FileState};
 pub use state::{HarvestState, SourceState, SourceStatus};
 use walk::{content_hash, Entry};
 
@@ -74,6 +76,13 @@ pub struct HarvestSettings {
     /// How long an anslag stays searchable after its anslag period (`publish_to`) ended;
     /// `None` keeps expired anslag forever (they are shown as taken down from the board).
     pub keep_expired_anslag_days: Option<u32>,
+    /// The most time one source may take in one pass (listing, detail calls, files). A source
+    /// still listing then is cut off and counts as failed: the items it listed so far are
+    /// indexed, nothing is taken down, and the next pass goes on (unchanged items cost no
+    /// detail call); files not reached yet are read next pass.
+    pub source_deadline: Duration,
+    /// Following items' file links and reading their text.
+    pub files: FileSettings,
 }
 
 impl Default for HarvestSettings {
@@ -85,6 +94,8 @@ impl Default for HarvestSettings {
             page_size: 100,
             max_pages: 200,
             keep_expired_anslag_days: None,
+            source_deadline: Duration::from_secs(120),
+            files: FileSettings::default(),
         }
     }
 }
@@ -101,6 +112,10 @@ pub struct SourceSummary {
     pub unchanged: usize,
     pub taken_down: usize,
     pub rejected: usize,
+    /// Files read (text extracted) in this pass.
+    pub files_read: usize,
+    /// Files that could not be read (dead letters) in this pass.
+    pub files_failed: usize,
     pub error: Option<String>,
     pub millis: u64,
 }
@@ -113,7 +128,7 @@ impl std::fmt::Display for SourceSummary {
             Some(error) => write!(f, "{:<32} {status:<8} {error} ({} ms)", self.id, self.millis),
             None => write!(
                 f,
-                "{:<32} {status:<8} {} listed, {} new, {} changed, {} unchanged, {} taken down, {} rejected ({} ms)",
+                "{:<32} {status:<8} {} listed, {} new, {} changed, {} unchanged, {} taken down, {} rejected, {} files read, {} files failed ({} ms)",
                 self.id,
                 self.listed,
                 self.new,
@@ -121,6 +136,8 @@ impl std::fmt::Display for SourceSummary {
                 self.unchanged,
                 self.taken_down,
                 self.rejected,
+                self.files_read,
+                self.files_failed,
                 self.millis
             ),
         }
@@ -158,6 +175,8 @@ struct Inner {
     /// Serialises state-file writes.
     save: Mutex<()>,
     on_committed: Mutex<Option<CommitCallback>>,
+    /// Text extractions running at once (CPU-bound subprocesses), across all sources.
+    extract_slots: tokio::sync::Semaphore,
 }
 
 /// The harvester. Cheap to clone; clones share state.
@@ -186,6 +205,9 @@ impl Harvester {
                 state: Mutex::new(state),
                 save: Mutex::new(()),
                 on_committed: Mutex::new(None),
+                extract_slots: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+                ),
             }),
         })
     }
@@ -296,11 +318,21 @@ impl Harvester {
             unchanged: 0,
             taken_down: 0,
             rejected: 0,
+            files_read: 0,
+            files_failed: 0,
             error: None,
             millis: 0,
         };
+        let (previous_success, consecutive_failures, listed_before) =
+            (previous.last_success, previous.consecutive_failures, previous.items_seen);
         let mut memory = previous;
         memory.last_attempt = Some(now);
+        memory.about = Some(state::SourceAbout {
+            platform: source.platform().as_str().to_string(),
+            kommun_kod: source.kommun_kod.clone(),
+            url: source.url.clone(),
+            stale_after_days: source.stale_after_days,
+        });
         match result {
             Ok(outcome) => {
                 summary.listed = outcome.listed;
@@ -309,6 +341,8 @@ impl Harvester {
                 summary.unchanged = outcome.unchanged;
                 summary.taken_down = outcome.taken_down;
                 summary.rejected = outcome.rejected;
+                summary.files_read = outcome.files_read;
+                summary.files_failed = outcome.files_failed;
                 memory.items = outcome.items;
                 memory.validators.extend(outcome.validators);
                 memory.last_success = Some(now);
@@ -320,6 +354,14 @@ impl Harvester {
                 memory.total_taken_down += outcome.taken_down as u64;
                 if outcome.new > 0 {
                     memory.last_new_item_at = Some(now);
+                }
+                if let Some(error) = outcome.partial {
+                    tracing::warn!(source = %source.id, %error, "source cut off");
+                    memory.last_success = previous_success;
+                    memory.last_error = Some(error.to_string());
+                    memory.consecutive_failures = consecutive_failures + 1;
+                    memory.items_seen = memory.items_seen.max(listed_before);
+                    summary.error = Some(error.to_string());
                 }
             }
             Err(error) => {
@@ -367,9 +409,14 @@ impl Harvester {
         previous: &SourceState,
     ) -> Result<PassOutcome, HarvestError> {
         let settings = &self.inner.settings;
+        let started = tokio::time::Instant::now();
+        let deadline = started + settings.source_deadline;
         let limits = walk::Limits { page_size: settings.page_size, max_pages: settings.max_pages };
-        let listing = walk::list(&self.inner.fetcher, limits, source, previous).await?;
+        let listing = walk::list(&self.inner.fetcher, limits, source, previous, deadline).await?;
         let listed = listing.entries.len();
+        if !listing.complete && listed == 0 {
+            return Err(HarvestError::Deadline { seconds: settings.source_deadline.as_secs(), listed: 0 });
+        }
         if listed == 0 && previous.items_seen > 0 {
             return Err(HarvestError::SuddenlyEmpty(previous.items_seen));
         }
@@ -380,6 +427,8 @@ impl Harvester {
             ..PassOutcome::default()
         };
         let mut upserts: Vec<Document> = Vec::new();
+        // Items whose files are looked at: (document, whether its listing changed).
+        let mut with_files: Vec<(Document, bool)> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
         for entry in listing.entries {
             match entry {
@@ -396,18 +445,32 @@ impl Harvester {
                     if !seen.insert(id.clone()) {
                         continue;
                     }
-                    match previous.items.get(&id) {
-                        Some(item) if item.indexed == indexed => outcome.unchanged += 1,
+                    let before = previous.items.get(&id);
+                    let changed = match before {
+                        Some(item) if item.indexed == indexed => {
+                            outcome.unchanged += 1;
+                            false
+                        }
                         Some(_) => {
                             outcome.changed += 1;
                             upserts.push(*document.clone());
+                            true
                         }
                         None => {
                             outcome.new += 1;
                             upserts.push(*document.clone());
+                            true
                         }
+                    };
+                    let files = before.map(|item| item.files.clone()).unwrap_or_default();
+                    outcome
+                        .items
+                        .insert(id, state::ItemState { listed, indexed, publish_to: document.publish_to, files });
+                    if settings.files.enabled
+                        && (!document.files.is_empty() || before.is_some_and(|i| !i.files.is_empty()))
+                    {
+                        with_files.push((*document, changed));
                     }
-                    outcome.items.insert(id, state::ItemState { listed, indexed, publish_to: document.publish_to });
                 }
             }
         }
@@ -435,18 +498,71 @@ impl Harvester {
             if seen.contains(id) {
                 continue;
             }
-            if unidentified_rejects {
+            if unidentified_rejects || !listing.complete {
+                // Not reached before the deadline is not gone.
                 outcome.items.insert(id.clone(), item.clone());
                 continue;
             }
             match item.publish_to {
                 Some(end) if end < today => {} // expired normally: stays searchable, forgotten here
-                _ => takedowns.push(id.clone()),
+                _ => {
+                    takedowns.push(id.clone());
+                    outcome.taken_down += 1;
+                    takedowns.extend(item.file_documents().cloned());
+                }
             }
         }
-        outcome.taken_down = takedowns.len();
-        if !listing.rejected.is_empty() {
-            self.dead_letter(source, &listing.rejected)?;
+        let mut dead_letters: Vec<RejectedItem> = listing.rejected.clone();
+        // The items' files: new ones read, changed ones re-read, vanished ones' documents deleted.
+        let reader = files::FileReader {
+            fetcher: &self.inner.fetcher,
+            settings: &settings.files,
+            interval: walk::interval(source),
+            slots: &self.inner.extract_slots,
+        };
+        for (document, changed) in with_files {
+            let Some(item) = outcome.items.get_mut(&document.id) else { continue };
+            let before = std::mem::take(&mut item.files);
+            for link in &document.files {
+                let known = before.get(&link.url);
+                let old_documents: Vec<String> = known.map(|f| f.documents.clone()).unwrap_or_default();
+                match reader.read(&document, link, known, changed, deadline.into_std()).await {
+                    files::FileOutcome::Kept(state) => {
+                        item.files.insert(link.url.clone(), state);
+                    }
+                    files::FileOutcome::Read { state, documents } => {
+                        outcome.files_read += 1;
+                        takedowns.extend(old_documents.into_iter().filter(|id| !state.documents.contains(id)));
+                        upserts.extend(documents);
+                        item.files.insert(link.url.clone(), state);
+                    }
+                    files::FileOutcome::Failed { state, reason } => {
+                        outcome.files_failed += 1;
+                        tracing::warn!(source = %source.id, item = %document.id, %reason, "file not read");
+                        dead_letters.push(RejectedItem {
+                            item_id: Some(document.id.clone()),
+                            reason: format!("file {reason}"),
+                        });
+                        takedowns.extend(old_documents);
+                        item.files.insert(link.url.clone(), state);
+                    }
+                    files::FileOutcome::Skipped { reason } => {
+                        tracing::info!(source = %source.id, item = %document.id, url = %link.url, %reason, "file left for the next pass");
+                        if let Some(known) = known {
+                            item.files.insert(link.url.clone(), known.clone());
+                        }
+                    }
+                }
+            }
+            // Files the item no longer links: their documents go.
+            for (url, file) in &before {
+                if !document.files.iter().any(|link| &link.url == url) {
+                    takedowns.extend(file.documents.iter().cloned());
+                }
+            }
+        }
+        if !dead_letters.is_empty() {
+            self.dead_letter(source, &dead_letters)?;
         }
         let index = self.inner.index.clone();
         let on_committed = self.inner.on_committed.lock().expect("callback lock").clone();
@@ -465,6 +581,10 @@ impl Harvester {
         })
         .await
         .map_err(|e| HarvestError::Io(std::io::Error::other(e.to_string())))??;
+        if !listing.complete {
+            // What was listed is indexed and remembered; the pass still counts as failed.
+            outcome.partial = Some(HarvestError::Deadline { seconds: settings.source_deadline.as_secs(), listed });
+        }
         Ok(outcome)
     }
 
@@ -491,4 +611,8 @@ struct PassOutcome {
     rejected: usize,
     items: std::collections::BTreeMap<String, state::ItemState>,
     validators: HashMap<String, fetch::Validators>,
+    files_read: usize,
+    files_failed: usize,
+    /// The listing was cut off: what it reached is committed, and this is the pass's error.
+    partial: Option<HarvestError>,
 }

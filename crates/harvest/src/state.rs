@@ -23,6 +23,10 @@ pub struct HarvestState {
 /// One source's memory.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SourceState {
+    /// What the source is, as of its last pass (so its health can be reported by a process
+    /// that has no catalogue: `serve` beside a `namndsok harvest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<SourceAbout>,
     pub last_attempt: Option<DateTime<Utc>>,
     pub last_success: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
@@ -41,6 +45,15 @@ pub struct SourceState {
     pub validators: BTreeMap<String, Validators>,
 }
 
+/// A source's catalogue entry as recorded with its state.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SourceAbout {
+    pub platform: String,
+    pub kommun_kod: Option<String>,
+    pub url: String,
+    pub stale_after_days: Option<u32>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ItemState {
     /// Hash of the item as listed (decides whether a detail call is needed).
@@ -49,6 +62,16 @@ pub struct ItemState {
     pub indexed: u64,
     /// `publish_to` of the item, to tell a takedown from a normal expiry.
     pub publish_to: Option<chrono::NaiveDate>,
+    /// The item's files by URL: what was read from each, and the documents made of it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, crate::files::FileState>,
+}
+
+impl ItemState {
+    /// Ids of every document made from the item's files.
+    pub fn file_documents(&self) -> impl Iterator<Item = &String> {
+        self.files.values().flat_map(|file| file.documents.iter())
+    }
 }
 
 /// Health of a source, as `GET /api/v1/sources` reports it.
@@ -101,6 +124,34 @@ impl HarvestState {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(HarvestState::default()),
             Err(error) => Err(error),
         }
+    }
+
+    /// The health of every source this state records, by id: what `GET /api/v1/sources` shows
+    /// when the server does not harvest itself.
+    pub fn reports(&self, default_stale_after_days: u32, now: DateTime<Utc>) -> Vec<crate::SourceReport> {
+        let registry = namndsok_model::Registry::global();
+        self.sources
+            .iter()
+            .filter_map(|(id, memory)| {
+                let about = memory.about.as_ref()?;
+                let stale_after = about.stale_after_days.unwrap_or(default_stale_after_days);
+                Some(crate::SourceReport {
+                    id: id.clone(),
+                    kommun_kod: about.kommun_kod.clone(),
+                    kommun: about.kommun_kod.as_deref().and_then(|code| registry.by_code(code)).map(|o| o.name.clone()),
+                    platform: namndsok_sources::Platform::from_name(&about.platform).map_or("unknown", |p| p.as_str()),
+                    url: about.url.clone(),
+                    status: memory.status(stale_after, now),
+                    last_attempt: memory.last_attempt,
+                    last_success: memory.last_success,
+                    last_error: memory.last_error.clone(),
+                    consecutive_failures: memory.consecutive_failures,
+                    items_seen: memory.items_seen,
+                    rejected_last_pass: memory.rejected_last_pass,
+                    last_new_item_at: memory.last_new_item_at,
+                })
+            })
+            .collect()
     }
 
     /// Writes the state atomically (temporary file, then rename).

@@ -34,6 +34,9 @@ pub(crate) struct Listing {
     pub rejected_ids_are_item_ids: bool,
     /// Validators of this pass's conditional requests, by URL.
     pub validators: HashMap<String, Validators>,
+    /// The walk reached the end of the listing. `false` when the source's deadline cut it off:
+    /// the entries so far are good, but an item missing from them may simply not be reached.
+    pub complete: bool,
 }
 
 /// How far a walk may go.
@@ -45,12 +48,14 @@ pub(crate) struct Limits {
     pub max_pages: u32,
 }
 
-/// Walks one source: the listing of this pass.
+/// Walks one source: the listing of this pass, as far as it gets before `deadline` (a request
+/// still running then is abandoned; see [`Listing::complete`]).
 pub(crate) async fn list(
     fetcher: &Fetcher,
     limits: Limits,
     source: &SourceConfig,
     previous: &SourceState,
+    deadline: tokio::time::Instant,
 ) -> Result<Listing, HarvestError> {
     let pass = PassContext {
         source: source.context(),
@@ -69,24 +74,27 @@ pub(crate) async fn list(
                 return Err(HarvestError::TooManyPages(limits.max_pages));
             }
         }
-        let reply = walk.send(&current, &mut listing.validators).await?;
-        let step = adapter.step(reply)?;
+        let Ok(reply) = tokio::time::timeout_at(deadline, walk.send(&current, &mut listing.validators)).await else {
+            return Ok(listing);
+        };
+        let step = adapter.step(reply?)?;
         if step.not_modified {
             listing.entries.extend(previous.items.keys().map(|id| Entry::Unchanged { id: id.clone() }));
         }
         listing.rejected.extend(step.outcome.rejected);
         debug_assert_eq!(step.outcome.documents.len(), step.outcome.item_ids.len());
         for (document, item_id) in step.outcome.documents.into_iter().zip(step.outcome.item_ids) {
-            let entry = walk.entry(adapter.as_ref(), document, &item_id).await;
+            let entry = walk.entry(adapter.as_ref(), document, &item_id, deadline).await;
             listing.entries.push(entry);
         }
         request = step.next;
     }
+    listing.complete = true;
     Ok(listing)
 }
 
 /// A source's own pace from its `rate_per_second`.
-fn interval(source: &SourceConfig) -> Duration {
+pub(crate) fn interval(source: &SourceConfig) -> Duration {
     if source.rate_per_second > 0.0 {
         Duration::from_secs_f64(1.0 / source.rate_per_second)
     } else {
@@ -129,7 +137,8 @@ impl Walk<'_> {
             }
             Err(error) => return Err(error.into()),
         };
-        let Some(text) = fetched.body else { return Ok(Reply::NotModified) };
+        let Some(bytes) = fetched.body else { return Ok(Reply::NotModified) };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         if request.conditional && fetched.validators != Validators::default() {
             validators.insert(url.clone(), fetched.validators);
         }
@@ -144,7 +153,13 @@ impl Walk<'_> {
     /// A listed document as an entry. An item with a detail call is not looked at again while
     /// its listing is unchanged; when it changed, the detail replaces the listed document
     /// (unless the call fails or names another document).
-    async fn entry(&self, adapter: &dyn SourceAdapter, document: Document, item_id: &str) -> Entry {
+    async fn entry(
+        &self,
+        adapter: &dyn SourceAdapter,
+        document: Document,
+        item_id: &str,
+        deadline: tokio::time::Instant,
+    ) -> Entry {
         let listed = content_hash(&document.to_json().to_string());
         let Some(detail) = adapter.detail_request(item_id) else {
             return Entry::Document { document: Box::new(document), listed };
@@ -153,13 +168,18 @@ impl Walk<'_> {
             return Entry::Unchanged { id: document.id };
         }
         let mut unused = HashMap::new();
-        let detailed = match self.send(&detail.optional(), &mut unused).await {
-            Ok(Reply::Body(response)) => adapter.parse_detail(&response.body),
-            Ok(Reply::Failed(_)) => {
+        let detailed = match tokio::time::timeout_at(deadline, self.send(&detail.optional(), &mut unused)).await {
+            Ok(Ok(Reply::Body(response))) => adapter.parse_detail(item_id, &document, &response.body),
+            Ok(Ok(Reply::Failed(_))) => {
                 tracing::debug!(source = %self.source.id, "detail failed; using the listing");
                 None
             }
-            Ok(Reply::NotModified) | Err(_) => None,
+            Ok(Ok(Reply::NotModified) | Err(_)) => None,
+            Err(_) => {
+                // Out of time: the listed version now; the detail next pass (the item's
+                // listing hash is not remembered as detailed, see the harvester).
+                return Entry::Document { document: Box::new(document), listed: 0 };
+            }
         };
         let document = detailed.filter(|d| d.id == document.id).unwrap_or(document);
         Entry::Document { document: Box::new(document), listed }
@@ -197,7 +217,8 @@ mod tests {
         let source = file_source(file.path());
         let fetcher = Fetcher::new(FetchSettings::default());
         let limits = Limits { page_size: 100, max_pages: 0 };
-        let listing = list(&fetcher, limits, &source, &SourceState::default()).await.unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        let listing = list(&fetcher, limits, &source, &SourceState::default(), deadline).await.unwrap();
         assert_eq!(listing.entries.len(), 1);
         assert!(matches!(&listing.entries[0], Entry::Document { document, .. } if document.id == "2260-test-1"));
         assert_eq!(listing.rejected.len(), 1);
@@ -210,7 +231,8 @@ mod tests {
         let source = file_source(std::path::Path::new("/nonexistent/namndsok/documents.jsonl"));
         let fetcher = Fetcher::new(FetchSettings::default());
         let limits = Limits { page_size: 100, max_pages: 10 };
-        let result = list(&fetcher, limits, &source, &SourceState::default()).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        let result = list(&fetcher, limits, &source, &SourceState::default(), deadline).await;
         assert!(matches!(result, Err(HarvestError::Io(_))));
     }
 }

@@ -115,6 +115,11 @@ pub(crate) fn to_hit(document: Document, score: Score, snippets: &SnippetGenerat
         url: document.url,
         score,
         language,
+        part_of: document.part_of,
+        paragraph: document.paragraph,
+        page: document.page,
+        text_origin: document.text_origin.map(namndsok_model::TextOrigin::as_str),
+        files: document.files,
     }
 }
 

@@ -66,6 +66,16 @@ pub struct Hit {
     pub score: f32,
     /// The detected language (`sv`, `en`, `fi`, `de`); an addition to the contract.
     pub language: &'static str,
+    /// The document this one is part of (a file's text: its item; a paragraph: its protokoll).
+    pub part_of: Option<String>,
+    /// The paragraph (§) number of a protokoll's paragraph.
+    pub paragraph: Option<String>,
+    /// The page of the file where the text starts.
+    pub page: Option<u32>,
+    /// `pdf` or `ocr` for text read from a file.
+    pub text_origin: Option<&'static str>,
+    /// The item's files.
+    pub files: Vec<namndsok_model::FileLink>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,6 +65,51 @@ pub struct Document {
     pub publish_to: Option<NaiveDate>,
     pub url: Option<String>,
     pub source: Option<String>,
+    /// The item's files (protokoll, kungörelse, bilagor) as the source links them; the harvester
+    /// reads their text into documents of their own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileLink>,
+    /// The id of the document this one is a part of: a file's text is part of the item that
+    /// links it, a paragraph (§) part of its protokoll's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
+    /// The paragraph (§) number, for a paragraph of a protokoll ("32", "32a").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<String>,
+    /// The page of the file where this text starts (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Where a file's text came from: its text layer, or optical character recognition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_origin: Option<TextOrigin>,
+}
+
+/// A file an item links: a PDF of the protokoll, a kungörelse, a bilaga.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileLink {
+    /// Absolute `http(s)` URL.
+    pub url: String,
+    /// The name people see (the link text or the file name).
+    pub name: String,
+}
+
+/// Where the text of a document made from a file came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextOrigin {
+    /// The file's own text layer (a born-digital PDF).
+    Pdf,
+    /// Optical character recognition of a scanned file: expect misread words.
+    Ocr,
+}
+
+impl TextOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextOrigin::Pdf => "pdf",
+            TextOrigin::Ocr => "ocr",
+        }
+    }
 }
 
 /// Why a line was rejected.
@@ -103,7 +148,15 @@ const KNOWN_FIELDS: &[&str] = &[
     "publish_to",
     "url",
     "source",
+    "files",
+    "part_of",
+    "paragraph",
+    "page",
+    "text_origin",
 ];
+
+/// Most files one document may link.
+const MAX_FILES: usize = 100;
 
 /// Longest id accepted; ids are keys in URLs and in the index.
 const MAX_ID_LEN: usize = 512;
@@ -180,6 +233,11 @@ impl Document {
                 publish_to,
                 url: optional_string(object, "url")?,
                 source: optional_string(object, "source")?,
+                files: files(object)?,
+                part_of: optional_string(object, "part_of")?.filter(|s| !s.is_empty()),
+                paragraph: optional_string(object, "paragraph")?.filter(|s| !s.is_empty()),
+                page: page(object)?,
+                text_origin: text_origin(object)?,
             },
             warnings,
         })
@@ -253,6 +311,70 @@ fn optional_string(object: &Map<String, Value>, field: &'static str) -> Result<O
         Some(other) => Err(DocumentError::InvalidField {
             field,
             problem: format!("must be a string or null, got {}", type_name(other)),
+        }),
+    }
+}
+
+/// `files`: an array of `{"url": "http(s)://…", "name": "…"}` (a missing name is the URL's last
+/// path segment).
+fn files(object: &Map<String, Value>) -> Result<Vec<FileLink>, DocumentError> {
+    let invalid = |problem: String| DocumentError::InvalidField { field: "files", problem };
+    let items = match object.get("files") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => return Err(invalid(format!("must be an array, got {}", type_name(other)))),
+    };
+    if items.len() > MAX_FILES {
+        return Err(invalid(format!("has {} entries, more than {MAX_FILES}", items.len())));
+    }
+    let mut links: Vec<FileLink> = Vec::with_capacity(items.len());
+    for (position, item) in items.iter().enumerate() {
+        let Value::Object(entry) = item else {
+            return Err(invalid(format!("[{position}] must be an object {{url, name}}, got {}", type_name(item))));
+        };
+        let url = match entry.get("url") {
+            Some(Value::String(url)) => url.trim().to_string(),
+            _ => return Err(invalid(format!("[{position}].url must be a string"))),
+        };
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.chars().any(char::is_whitespace) {
+            return Err(invalid(format!("[{position}].url is {url:?}, not an http(s) URL")));
+        }
+        let name = match entry.get("name") {
+            Some(Value::String(name)) if !name.trim().is_empty() => name.trim().to_string(),
+            None | Some(Value::Null) | Some(Value::String(_)) => {
+                url.rsplit('/').next().unwrap_or_default().split(['?', '#']).next().unwrap_or_default().to_string()
+            }
+            Some(_) => return Err(invalid(format!("[{position}].name must be a string"))),
+        };
+        if !links.iter().any(|link| link.url == url) {
+            links.push(FileLink { url, name: redact(name) });
+        }
+    }
+    Ok(links)
+}
+
+fn page(object: &Map<String, Value>) -> Result<Option<u32>, DocumentError> {
+    match object.get("page") {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => match value.as_u64().filter(|&n| n >= 1).and_then(|n| u32::try_from(n).ok()) {
+            Some(page) => Ok(Some(page)),
+            None => Err(DocumentError::InvalidField {
+                field: "page",
+                problem: format!("is {value}, not a page number (1 or more)"),
+            }),
+        },
+    }
+}
+
+fn text_origin(object: &Map<String, Value>) -> Result<Option<TextOrigin>, DocumentError> {
+    match optional_string(object, "text_origin")?.as_deref() {
+        None | Some("") => Ok(None),
+        Some("pdf") => Ok(Some(TextOrigin::Pdf)),
+        Some("ocr") => Ok(Some(TextOrigin::Ocr)),
+        Some(other) => Err(DocumentError::InvalidField {
+            field: "text_origin",
+            problem: format!("is {other:?}, expected \"pdf\" or \"ocr\""),
         }),
     }
 }
@@ -363,5 +485,33 @@ mod tests {
         let document = parse(line).unwrap().document;
         assert_eq!(document.last_day_of_appeal(), NaiveDate::from_ymd_opt(2023, 1, 31));
         assert_eq!(parse(GOOD).unwrap().document.last_day_of_appeal(), None);
+    }
+
+    #[test]
+    fn reads_the_file_fields_and_rejects_broken_ones() {
+        let line = r#"{"id":"x-p32","kind":"protokoll","kommun_kod":"1493","title":"§ 32 Detaljplan","date":"2023-01-10","part_of":"x","paragraph":"32","page":7,"text_origin":"ocr","files":[{"url":"https://mariestad.se/a/Protokoll%20KS.pdf","name":"Protokoll KS.pdf"},{"url":"https://mariestad.se/b.pdf"}]}"#;
+        let document = parse(line).unwrap().document;
+        assert_eq!((document.part_of.as_deref(), document.paragraph.as_deref()), (Some("x"), Some("32")));
+        assert_eq!((document.page, document.text_origin), (Some(7), Some(TextOrigin::Ocr)));
+        assert_eq!(document.files.len(), 2);
+        assert_eq!(document.files[1].name, "b.pdf");
+        assert_eq!(parse(&document.to_json().to_string()).unwrap().document, document);
+        // A document without them serialises as before (harvest change detection hashes it).
+        assert!(!parse(GOOD).unwrap().document.to_json().as_object().unwrap().contains_key("files"));
+        let broken = [
+            (r#""page":0"#, "field `page`"),
+            (r#""page":"7""#, "field `page`"),
+            (r#""text_origin":"scan""#, "field `text_origin`"),
+            (r#""files":"a.pdf""#, "field `files` must be an array"),
+            (r#""files":[{"url":"javascript:alert(1)"}]"#, "not an http(s) URL"),
+            (r#""files":[{"name":"a.pdf"}]"#, "url must be a string"),
+        ];
+        for (field, reason) in broken {
+            let line = format!(
+                r#"{{"id":"x","kind":"protokoll","kommun_kod":"1493","title":"t","date":"2023-01-10",{field}}}"#
+            );
+            let error = parse(&line).unwrap_err().to_string();
+            assert!(error.contains(reason), "{field}: {error}");
+        }
     }
 }

@@ -31,6 +31,6 @@ pub mod time;
 pub mod url;
 
 pub use diarienummer::CaseNumber;
-pub use document::{Document, DocumentError, Kind, ParsedLine};
+pub use document::{Document, DocumentError, FileLink, Kind, ParsedLine, TextOrigin};
 pub use ndjson::{read_ndjson, LineError, NdjsonLine};
 pub use registry::{Organisation, OrganisationKind, Registry};

@@ -89,6 +89,9 @@ pub struct AppState {
     pub index: Arc<SearchIndex>,
     /// The harvester, when the service harvests (`serve --sources`).
     pub harvester: Option<namndsok_harvest::Harvester>,
+    /// Where another process's harvests record their health (the index directory), read when
+    /// this one does not harvest: `namndsok harvest` beside `serve` reports here too.
+    pub harvest_dir: Option<std::path::PathBuf>,
     /// Saved searches and alerts, when enabled (`serve` enables them by default).
     pub alerts: Option<Arc<AlertsService>>,
 }
@@ -216,9 +219,9 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 
 /// Harvest health per source
 #[utoipa::path(get, path = "/api/v1/sources", tag = "service", operation_id = "sources",
-    responses((status = 200, description = "Every source of the catalogue (an empty list when the server does not harvest).", body = openapi::Sources)))]
+    responses((status = 200, description = "Every source of the catalogue; when this server does not harvest, the sources that `namndsok harvest` recorded in the index directory (an empty list when none did).", body = openapi::Sources)))]
 async fn sources(State(state): State<AppState>) -> impl IntoResponse {
-    let reports = state.harvester.as_ref().map(|h| h.reports()).unwrap_or_default();
+    let reports = source_reports(&state).await;
     let mut counts = std::collections::BTreeMap::new();
     for report in &reports {
         *counts
@@ -226,6 +229,25 @@ async fn sources(State(state): State<AppState>) -> impl IntoResponse {
             .or_insert(0) += 1;
     }
     Json(json!({"harvesting": state.harvester.is_some(), "counts": counts, "sources": reports}))
+}
+
+/// Harvest health: the running harvester's, else what harvests outside this process recorded.
+pub(crate) async fn source_reports(state: &AppState) -> Vec<namndsok_harvest::SourceReport> {
+    if let Some(harvester) = &state.harvester {
+        return harvester.reports();
+    }
+    let Some(dir) = state.harvest_dir.clone() else { return Vec::new() };
+    let loaded = tokio::task::spawn_blocking(move || namndsok_harvest::HarvestState::load(&dir)).await;
+    match loaded {
+        Ok(Ok(recorded)) => {
+            recorded.reports(namndsok_harvest::HarvestSettings::default().stale_after_days, chrono::Utc::now())
+        }
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "cannot read the harvest state");
+            Vec::new()
+        }
+        Err(_) => Vec::new(),
+    }
 }
 
 async fn not_found() -> ApiError {
@@ -337,7 +359,7 @@ mod tests {
 
         let files = namndsok_analysis::resources::ConfigFiles::bundled();
         let index = std::sync::Arc::new(namndsok_index::SearchIndex::create_in_ram(files).unwrap());
-        let app = crate::app(crate::AppState { index, harvester: None, alerts: None });
+        let app = crate::app(crate::AppState { index, harvester: None, harvest_dir: None, alerts: None });
         let paths = super::routes().into_iter().map(|(path, _)| path).chain([super::INGEST_PATH]);
         let mut routes = BTreeSet::new();
         for path in paths {

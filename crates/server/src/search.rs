@@ -98,6 +98,38 @@ pub struct Hit {
     /// The detected language of the text.
     #[schema(value_type = Option<Language>, inline)]
     language: &'static str,
+    /// The id of the document this one is part of: the item a file's text came from, or the
+    /// protokoll a paragraph (§) belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part_of: Option<String>,
+    /// The paragraph (§) number, for a paragraph of a protokoll.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paragraph: Option<String>,
+    /// The page of the file where the text starts (the `url` opens it there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
+    /// Where a file's text came from: its text layer (`pdf`) or optical character recognition (`ocr`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<TextOrigin>, inline)]
+    text_origin: Option<&'static str>,
+    /// The item's files (protokoll, kungörelse, bilagor), as the source links them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    files: Vec<FileLink>,
+}
+
+/// A file an item links.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileLink {
+    url: String,
+    name: String,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum TextOrigin {
+    Pdf,
+    Ocr,
 }
 
 impl From<namndsok_index::Hit> for Hit {
@@ -117,6 +149,11 @@ impl From<namndsok_index::Hit> for Hit {
             url: hit.url,
             score: hit.score,
             language: hit.language,
+            part_of: hit.part_of,
+            paragraph: hit.paragraph,
+            page: hit.page,
+            text_origin: hit.text_origin,
+            files: hit.files.into_iter().map(|f| FileLink { url: f.url, name: f.name }).collect(),
         }
     }
 }

@@ -92,7 +92,8 @@ pub async fn status_page(State(state): State<AppState>) -> Response {
         Ok(Err(error)) => return error_page(error),
         Err(error) => return error_page(error),
     };
-    let sources = state.harvester.as_ref().map(|harvester| harvester.reports());
+    let reports = crate::source_reports(&state).await;
+    let sources = (state.harvester.is_some() || !reports.is_empty()).then_some(reports);
     let today = chrono::Utc::now().date_naive();
     html_response(StatusCode::OK, pages::status::status_page(&rows, sources.as_deref(), today))
 }

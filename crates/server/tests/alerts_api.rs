@@ -39,7 +39,7 @@ fn fixture(smtp: bool) -> Fixture {
     let (other_id, other) = store.create_account("other@example.org").unwrap();
     store.set_confirmed(other_id, true).unwrap();
     let service = common::alerts_service(store, smtp);
-    let state = AppState { index, harvester: None, alerts: Some(service.clone()) };
+    let state = AppState { index, harvester: None, harvest_dir: None, alerts: Some(service.clone()) };
     Fixture { _dir: dir, app: app(state), service, feeder, other }
 }
 
@@ -91,7 +91,7 @@ async fn form(app: &Router, uri: &str, body: &str) -> Answer {
 #[tokio::test]
 async fn without_alerts_the_routes_answer_503_cleanly() {
     let index = Arc::new(SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap());
-    let app = app(AppState { index, harvester: None, alerts: None });
+    let app = app(AppState { index, harvester: None, harvest_dir: None, alerts: None });
     for (method, uri) in [
         (Method::GET, "/api/v1/saved-searches"),
         (Method::POST, "/api/v1/saved-searches"),

@@ -17,7 +17,7 @@ const DOCS: &str = r#"{"id":"mariestad-ks-1","kind":"arende","kommun_kod":"1493"
 async fn feed(query: &str) -> (StatusCode, String) {
     let index = Arc::new(SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap());
     index.import_jsonl(DOCS.as_bytes()).unwrap();
-    let app = app(AppState { index, harvester: None, alerts: None });
+    let app = app(AppState { index, harvester: None, harvest_dir: None, alerts: None });
     let request = Request::builder()
         .uri(format!("/api/v1/search.atom?{query}"))
         .header(header::HOST, "namndsok.example")

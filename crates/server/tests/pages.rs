@@ -40,7 +40,7 @@ fn pages() -> Pages {
     let dir = tempfile::tempdir().unwrap();
     let index = common::index_of(DOCS);
     let service = common::alerts_service(AlertStore::open(&dir.path().join("alerts.sqlite")).unwrap(), true);
-    let state = AppState { index, harvester: None, alerts: Some(service.clone()) };
+    let state = AppState { index, harvester: None, harvest_dir: None, alerts: Some(service.clone()) };
     Pages { _dir: dir, app: app(state), service }
 }
 
@@ -197,7 +197,7 @@ async fn every_page_answers() {
 
     // Without alerts.
     let index = Arc::new(SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap());
-    let bare = namndsok_server::app(AppState { index, harvester: None, alerts: None });
+    let bare = namndsok_server::app(AppState { index, harvester: None, harvest_dir: None, alerts: None });
     let (status, html) = fetch(&bare, Method::GET, "/unsubscribe/abc", None).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     dump("unavailable", status, &html);

@@ -172,9 +172,9 @@ pub trait SourceAdapter: Send + Sync {
         None
     }
 
-    /// The full document from the reply to a [`SourceAdapter::detail_request`]; `None` keeps
-    /// the listed one.
-    fn parse_detail(&self, _payload: &str) -> Option<Document> {
+    /// The full document from the reply to the [`SourceAdapter::detail_request`] for
+    /// `item_id`, whose listing gave `listed`; `None` keeps the listed one.
+    fn parse_detail(&self, _item_id: &str, _listed: &Document, _payload: &str) -> Option<Document> {
         None
     }
 

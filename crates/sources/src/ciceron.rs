@@ -22,7 +22,7 @@
 //! `d=` of the object link, and otherwise the day the harvester saw the row (`seen_on`).
 
 use chrono::NaiveDate;
-use namndsok_model::Kind;
+use namndsok_model::{Document, Kind};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -423,6 +423,27 @@ impl SourceAdapter for CiceronSource {
                 Ok(Step::page(outcome, next))
             }
         }
+    }
+
+    /// `ReadObjectDetails`: the object's files (the protokoll, the kungörelse), in the pass's
+    /// session. Optional for the harvester: without it the item keeps its listing.
+    fn detail_request(&self, item_id: &str) -> Option<Request> {
+        let Phase::Items { session, .. } = &self.phase else { return None };
+        let body = read_object_details_request(Some(session), &self.params.search_id, item_id, self.call_id + 1);
+        Some(Request::post_json(endpoint_url(&self.pass.source.base_url), &body))
+    }
+
+    fn parse_detail(&self, _item_id: &str, listed: &Document, payload: &str) -> Option<Document> {
+        let files = parse_object_details(payload).ok()?;
+        let mut document = listed.clone();
+        for file in files {
+            let url = download_url(&self.pass.source.base_url, &file.filename_b64, &file.id);
+            if !document.files.iter().any(|f| f.url == url) && document.files.len() < 100 {
+                let name = namndsok_model::personnummer::redact_personnummer(&file.name);
+                document.files.push(namndsok_model::FileLink { url, name });
+            }
+        }
+        Some(document)
     }
 }
 

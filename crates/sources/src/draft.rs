@@ -2,7 +2,7 @@
 //! model's gate ([`Document::from_json_object`]).
 
 use chrono::NaiveDate;
-use namndsok_model::{Document, Kind, Registry};
+use namndsok_model::{Document, FileLink, Kind, Registry};
 use serde_json::{Map, Value};
 
 use crate::text::{self, redact_personnummer};
@@ -23,6 +23,8 @@ pub(crate) struct Draft {
     pub publish_from: Option<NaiveDate>,
     pub publish_to: Option<NaiveDate>,
     pub url: Option<String>,
+    /// The item's files (deduplicated by URL when finished).
+    pub files: Vec<FileLink>,
 }
 
 impl Draft {
@@ -38,6 +40,7 @@ impl Draft {
             publish_from: None,
             publish_to: None,
             url: None,
+            files: Vec::new(),
         }
     }
 
@@ -73,6 +76,16 @@ impl Draft {
         put("publish_to", self.publish_to.map(|d| d.to_string()));
         put("url", self.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()));
         put("source", Some(context.platform.to_string()));
+        let files: Vec<Value> = self
+            .files
+            .iter()
+            .filter(|f| text::looks_like_http_url(&f.url))
+            .take(100)
+            .map(|f| serde_json::json!({"url": f.url.trim(), "name": f.name}))
+            .collect();
+        if !files.is_empty() {
+            object.insert("files".into(), Value::Array(files));
+        }
         let parsed = Document::from_json_object(&object, Registry::global()).map_err(|e| e.to_string())?;
         for warning in &parsed.warnings {
             tracing::debug!(source = %context.source_id, %warning, "document warning");

@@ -260,6 +260,50 @@ pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
+/// The value under the first of `names` (compared case-insensitively) that is not null.
+pub(crate) fn field_ci<'a>(item: &'a Value, names: &[&str]) -> Option<&'a Value> {
+    let object = item.as_object()?;
+    names.iter().find_map(|name| {
+        object.iter().find(|(key, value)| key.eq_ignore_ascii_case(name) && !value.is_null()).map(|(_, value)| value)
+    })
+}
+
+/// The files an item's payload links: single URL fields (`url_fields`, named by `name_fields`
+/// or the file name) and arrays of file objects (`array_fields`, each with a URL and a name
+/// under the usual keys). Relative URLs are resolved against `base`.
+pub(crate) fn file_links(
+    item: &Value,
+    base: &str,
+    url_fields: &[&str],
+    name_fields: &[&str],
+    array_fields: &[&str],
+) -> Vec<namndsok_model::FileLink> {
+    const URL_KEYS: &[&str] = &["url", "link", "uri", "href", "downloadUrl", "downloadLink", "fileUrl"];
+    const NAME_KEYS: &[&str] = &["title", "name", "fileName", "filename", "documentTitle"];
+    let mut links: Vec<namndsok_model::FileLink> = Vec::new();
+    let mut add = |url: Option<String>, name: Option<String>| {
+        let Some(url) = url.and_then(|u| text::resolve_url(base, &u)) else { return };
+        if !text::looks_like_http_url(&url) || links.iter().any(|link| link.url == url) {
+            return;
+        }
+        let name =
+            name.map(|n| text::clean_line(&n)).filter(|n| !n.is_empty()).unwrap_or_else(|| text::file_name(&url));
+        links.push(namndsok_model::FileLink { url, name });
+    };
+    for field in url_fields {
+        let url = field_ci(item, &[field]).and_then(scalar_text);
+        add(url, field_ci(item, name_fields).and_then(scalar_text));
+    }
+    for field in array_fields {
+        if let Some(Value::Array(entries)) = field_ci(item, &[field]) {
+            for entry in entries {
+                add(field_ci(entry, URL_KEYS).and_then(scalar_text), field_ci(entry, NAME_KEYS).and_then(scalar_text));
+            }
+        }
+    }
+    links
+}
+
 /// The item id of a raw item under the first of `keys` that holds one.
 pub(crate) fn raw_item_id(item: &Value, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|key| item.get(*key).and_then(scalar_text))

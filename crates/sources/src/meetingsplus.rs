@@ -23,7 +23,9 @@ use serde_json::Value;
 use crate::adapter::{PassContext, PlatformParams, Reply, Request, SourceAdapter, Step};
 use crate::draft::Draft;
 use crate::text::{self, clean_line};
-use crate::{describe, parse_json, raw_item_id, scalar_text, ParseOutcome, SourceContext, SourceError};
+use crate::{
+    describe, field_ci, file_links, parse_json, raw_item_id, scalar_text, ParseOutcome, SourceContext, SourceError,
+};
 
 const API: &str = "api/dbb/v1.0";
 
@@ -172,15 +174,76 @@ pub fn parse_detail(
     payload: &str,
     types: Option<&AnnouncementTypes>,
 ) -> Result<ParseOutcome, SourceError> {
-    const EXPECTED: &str = "a Meetings Plus announcement {Id, Title, StartDate, Description, …}";
-    let value = parse_json(payload, EXPECTED)?;
-    if !value.is_object() {
-        return Err(SourceError::WrongShape { expected: EXPECTED, found: describe(&value) });
-    }
+    let value = detail_object(payload)?;
     let mut outcome = ParseOutcome::default();
     announcement_into(context, &value, types, &mut outcome);
     Ok(outcome)
 }
+
+/// The detail of the listed item `item_id` as a document: the detail's fields over the
+/// listing's. The listing's id is kept (a detail may spell the GUID in another case or leave
+/// it out), and what the detail leaves out (dates, title, nämnd) comes from `listed`.
+pub fn detail_document(
+    context: &SourceContext,
+    item_id: &str,
+    listed: &Document,
+    payload: &str,
+    types: Option<&AnnouncementTypes>,
+) -> Result<Document, SourceError> {
+    let mut value = detail_object(payload)?;
+    let object = value.as_object_mut().expect("detail_object returns an object");
+    object.retain(|key, _| !key.eq_ignore_ascii_case("id"));
+    object.insert("Id".into(), Value::String(item_id.to_string()));
+    let mut fill = |names: &[&str], fallback: Option<String>| {
+        if field_ci(&Value::Object(object.clone()), names).is_none() {
+            if let Some(fallback) = fallback {
+                object.insert(names[0].to_string(), Value::String(fallback));
+            }
+        }
+    };
+    fill(&["StartDate"], Some(listed.publish_from.unwrap_or(listed.date).to_string()));
+    fill(&["EndDate"], listed.publish_to.map(|d| d.to_string()));
+    fill(&["Title"], Some(listed.title.clone()));
+    fill(&["CommitteeName"], listed.organ.clone());
+    let mut outcome = ParseOutcome::default();
+    announcement_into(context, &value, types, &mut outcome);
+    match (outcome.documents.pop(), outcome.rejected.pop()) {
+        (Some(document), _) => Ok(document),
+        (None, rejected) => Err(SourceError::WrongShape {
+            expected: "a Meetings Plus announcement",
+            found: rejected.map_or_else(|| "nothing".into(), |r| r.reason),
+        }),
+    }
+}
+
+/// The announcement object of a detail reply: the object itself, or the one object it wraps
+/// (`{"Item": {…}}`, `{"Announcement": {…}}`, `{"Data": {…}}`).
+fn detail_object(payload: &str) -> Result<Value, SourceError> {
+    const EXPECTED: &str = "a Meetings Plus announcement {Id, Title, StartDate, Description, …}";
+    let value = parse_json(payload, EXPECTED)?;
+    let wrapped =
+        field_ci(&value, &["Item", "Announcement", "Data", "Result"]).filter(|inner| inner.is_object()).cloned();
+    match wrapped.unwrap_or(value) {
+        object @ Value::Object(_) => Ok(object),
+        other => Err(SourceError::WrongShape { expected: EXPECTED, found: describe(&other) }),
+    }
+}
+
+/// Detail fields beyond the list's, as vendors and versions name them.
+const DIARIENUMMER_FIELDS: &[&str] =
+    &["DiaryNumber", "CaseNumber", "Diarienummer", "RegistrationNumber", "DiaryNo", "Dnr", "CaseReference"];
+const MEETING_DATE_FIELDS: &[&str] = &["MeetingDate", "MeetingStartDate", "MeetingDateTime", "Sammantradesdatum"];
+const FILE_URL_FIELDS: &[&str] = &[
+    "ProtocolUrl",
+    "ProtocolLink",
+    "ProtocolUri",
+    "DocumentUrl",
+    "DocumentLink",
+    "DocumentUri",
+    "FileUrl",
+    "DownloadUrl",
+];
+const FILE_ARRAY_FIELDS: &[&str] = &["Documents", "Attachments", "Files", "Protocols"];
 
 fn announcement_into(
     context: &SourceContext,
@@ -222,10 +285,16 @@ fn announcement_into(
     if let Some(document_title) = announcement.document_title.as_deref().map(clean_line) {
         facts.push(("Handling", document_title));
     }
+    let meeting_date = field_ci(item, MEETING_DATE_FIELDS).and_then(scalar_text).and_then(|d| text::parse_date(&d));
+    if let Some(meeting_date) = meeting_date {
+        facts.push(("Sammanträdesdatum", meeting_date.to_string()));
+    }
+    let diarienummer = field_ci(item, DIARIENUMMER_FIELDS).and_then(scalar_text).map(|d| clean_line(&d));
     let mut draft = Draft::new(&id, Kind::Anslag, clean_line(announcement.title.as_deref().unwrap_or_default()));
     draft.body = text::compose_body(description.as_deref(), &facts);
     draft.organ = announcement.committee_name.as_deref().map(clean_line);
-    draft.diarienummer = description.as_deref().and_then(text::extract_diarienummer);
+    draft.diarienummer = diarienummer.or_else(|| description.as_deref().and_then(text::extract_diarienummer));
+    draft.files = file_links(item, &context.base_url, FILE_URL_FIELDS, &["DocumentTitle"], FILE_ARRAY_FIELDS);
     draft.date = Some(start);
     draft.publish_from = Some(start);
     draft.publish_to = end;
@@ -290,9 +359,14 @@ impl SourceAdapter for MeetingsPlusSource {
         Some(Request::get(detail_url(&self.pass.source.base_url, item_id)))
     }
 
-    fn parse_detail(&self, payload: &str) -> Option<Document> {
-        let outcome = parse_detail(&self.pass.source, payload, self.types.as_ref()).ok()?;
-        outcome.documents.into_iter().next()
+    fn parse_detail(&self, item_id: &str, listed: &Document, payload: &str) -> Option<Document> {
+        match detail_document(&self.pass.source, item_id, listed, payload, self.types.as_ref()) {
+            Ok(document) => Some(document),
+            Err(error) => {
+                tracing::debug!(source = %self.pass.source.source_id, item_id, %error, "unusable detail; the listing is kept");
+                None
+            }
+        }
     }
 }
 
@@ -489,9 +563,11 @@ mod tests {
         assert_eq!(outcome.documents[0].id, format!("2260-meetingsplus-{}", outcome.item_ids[0]));
         let detail = adapter.detail_request(&outcome.item_ids[0]).unwrap();
         assert_eq!(detail.target, detail_url("https://moten.ange.se", "4825b254-0228-4723-8e7c-33ae0d644cc7"));
-        let detailed = adapter.parse_detail(DETAIL).unwrap();
+        let listed = &outcome.documents[0];
+        let detailed = adapter.parse_detail(&outcome.item_ids[0], listed, DETAIL).unwrap();
+        assert_eq!(detailed.id, listed.id, "the listing's id is kept");
         assert_eq!(detailed.diarienummer.as_deref(), Some("BoM 2026-000840"));
-        assert!(adapter.parse_detail("<html>").is_none());
+        assert!(adapter.parse_detail(&outcome.item_ids[0], listed, "<html>").is_none());
     }
 
     #[test]
@@ -506,5 +582,39 @@ mod tests {
             }
         });
         assert!(matches!(result, Err(SourceError::HtmlInsteadOfJson { .. })), "{result:?}");
+    }
+
+    /// A detail as other Meetings Plus versions answer it: wrapped, the GUID in upper case, no
+    /// dates (they are in the list), the case number, meeting date and protokoll in fields of
+    /// their own, and attachments with relative URLs.
+    #[test]
+    fn a_detail_in_another_shape_gives_its_fields_to_the_listed_document() {
+        let pass = PassContext { source: context(), page_size: 100, today: date(2024, 3, 1).unwrap() };
+        let mut adapter = MeetingsPlusParams {}.adapter(pass);
+        let (outcome, _) = run_to_end(adapter.as_mut(), |_| Reply::body(ANGE)).unwrap();
+        let (item_id, listed) = (&outcome.item_ids[0], &outcome.documents[0]);
+        let detail = serde_json::json!({"Item": {
+            "ID": item_id.to_uppercase(),
+            "Description": "<p>Protokollet är justerat.</p>",
+            "DiaryNumber": "KS 2026/0042",
+            "MeetingDate": "2026-02-24T18:00:00",
+            "ProtocolUrl": "/api/dbb/v1.0/documents/77/file",
+            "DocumentTitle": "Protokoll KS 2026-02-24.pdf",
+            "Attachments": [{"Name": "Bilaga 1.pdf", "Url": "https://moten.ange.se/files/bilaga1.pdf"}, {"Name": "utan länk"}]
+        }});
+        let detailed = adapter.parse_detail(item_id, listed, &detail.to_string()).unwrap();
+        assert_eq!(detailed.id, listed.id);
+        assert_eq!((detailed.date, detailed.publish_to), (listed.date, listed.publish_to));
+        assert_eq!(detailed.title, listed.title);
+        assert_eq!(detailed.diarienummer.as_deref(), Some("KS 2026/0042"));
+        assert!(detailed.body.as_deref().unwrap().contains("Sammanträdesdatum: 2026-02-24"), "{:?}", detailed.body);
+        let files: Vec<(&str, &str)> = detailed.files.iter().map(|f| (f.url.as_str(), f.name.as_str())).collect();
+        assert_eq!(
+            files,
+            [
+                ("https://moten.ange.se/api/dbb/v1.0/documents/77/file", "Protokoll KS 2026-02-24.pdf"),
+                ("https://moten.ange.se/files/bilaga1.pdf", "Bilaga 1.pdf")
+            ]
+        );
     }
 }

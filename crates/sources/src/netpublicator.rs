@@ -24,7 +24,8 @@ use crate::adapter::{PassContext, PlatformParams, Problem, Reply, Request, Sourc
 use crate::draft::Draft;
 use crate::text::{self, clean_line};
 use crate::{
-    describe, json_value_end, parse_json, raw_item_id, scalar_text, snippet, ParseOutcome, SourceContext, SourceError,
+    describe, file_links, json_value_end, parse_json, raw_item_id, scalar_text, snippet, ParseOutcome, SourceContext,
+    SourceError,
 };
 
 /// Where every public board lives.
@@ -241,6 +242,9 @@ fn notice_into(
     draft.publish_from = Some(published);
     draft.publish_to = publish_to;
     draft.url = Some(board_url(&context.base_url, board));
+    // Attachments that carry their URL are followed; the board's public payload names most
+    // by title and id only (no documented download address), and those stay names.
+    draft.files = file_links(notice, &draft.url.clone().unwrap_or_default(), &[], &[], &["attachments"]);
     draft.finish_into(context, outcome);
 }
 

@@ -19,7 +19,9 @@ use serde_json::{Map, Value};
 use crate::adapter::{PassContext, PlatformParams, Problem, Reply, Request, SourceAdapter, Step};
 use crate::draft::Draft;
 use crate::text::{self, clean_line};
-use crate::{describe, json_value_end, parse_json, scalar_text, snippet, ParseOutcome, SourceContext, SourceError};
+use crate::{
+    describe, file_links, json_value_end, parse_json, scalar_text, snippet, ParseOutcome, SourceContext, SourceError,
+};
 
 const MARKER: &str = "AppRegistry.registerInitialState(";
 
@@ -149,7 +151,8 @@ fn announcement_into(context: &SourceContext, object: &Map<String, Value>, outco
     let publish_to = ["unpublish", "unpublishDate", "publishedTo", "expires", "archiveDate", "anslagetTill"]
         .iter()
         .find_map(|key| object.get(*key).and_then(date_value));
-    let free_text = field("freeText").or_else(|| field("text")).map(|t| text::strip_html(&t));
+    let free_html = field("freeText").or_else(|| field("text"));
+    let free_text = free_html.as_deref().map(text::strip_html);
     let facts = [("Typ", field("type").map(|t| clean_line(&t)).unwrap_or_default())];
     let mut draft = Draft::new(&item_id, Kind::Anslag, clean_line(&field("title").unwrap_or_default()));
     draft.body = text::compose_body(free_text.as_deref(), &facts);
@@ -162,6 +165,16 @@ fn announcement_into(context: &SourceContext, object: &Map<String, Value>, outco
         true => uri,
         false => page_url(&context.base_url, &uri),
     });
+    // Links to files on the kommun's own site in the free text, and listed file fields.
+    let page = draft.url.clone().unwrap_or_else(|| context.base_url.clone());
+    draft.files = file_links(
+        &Value::Object(object.clone()),
+        &page,
+        &["fileUrl", "documentUrl"],
+        &["fileName"],
+        &["files", "attachments", "documents"],
+    );
+    draft.files.extend(free_html.as_deref().map(|html| text::file_links_in_html(html, &page)).unwrap_or_default());
     draft.finish_into(context, outcome);
 }
 

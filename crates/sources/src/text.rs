@@ -2,7 +2,7 @@
 //! redaction, diarienummer extraction, document ids and the date spellings platforms use.
 
 use chrono::NaiveDate;
-use namndsok_model::CaseNumber;
+use namndsok_model::{CaseNumber, FileLink};
 
 /// Decodes HTML character references as the HTML5 spec does (through `htmlize`, which knows
 /// every named reference): `&#228;`, `&#xE4;`, `&auml;`, `&amp;`, legacy names without `;`, and
@@ -309,6 +309,110 @@ pub fn compose_body(main: Option<&str>, facts: &[(&str, String)]) -> Option<Stri
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
+/// `href` resolved against the page it appears on (`base`, an absolute http(s) URL): absolute
+/// URLs as they are, `//host/…`, `/path`, and paths relative to the page's directory. `None`
+/// for other schemes (`mailto:`, `javascript:`) and fragments.
+pub fn resolve_url(base: &str, href: &str) -> Option<String> {
+    let href = href.trim();
+    let lower = href.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Some(href.to_string());
+    }
+    if href.is_empty()
+        || href.starts_with('#')
+        || lower.split(['/', '?', '#']).next().is_some_and(|head| head.contains(':'))
+    {
+        return None;
+    }
+    let (scheme, rest) = base.split_once("://")?;
+    let origin_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let origin = format!("{scheme}://{}", &rest[..origin_end]);
+    if let Some(network) = href.strip_prefix("//") {
+        return Some(format!("{scheme}://{network}"));
+    }
+    if href.starts_with('/') {
+        return Some(format!("{origin}{href}"));
+    }
+    let path = rest[origin_end..].split(['?', '#']).next().unwrap_or("");
+    let directory = path.rfind('/').map_or("/", |slash| &path[..=slash]);
+    Some(format!("{origin}{directory}{href}"))
+}
+
+/// An absolute `http(s)` URL without whitespace.
+pub fn looks_like_http_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")) && !url.trim().chars().any(char::is_whitespace)
+}
+
+/// The host of an absolute URL, lower case, without port.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Whether a link's path names a file we read (a PDF) or a CMS download (`/download/…`).
+pub fn looks_like_file(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
+    path.ends_with(".pdf") || path.contains("/download/")
+}
+
+/// The links to files in an HTML text, resolved against `page`, on the page's own host (or a
+/// subdomain of it): a kommun's anslag links its protokoll and kungörelser on its own site;
+/// links to other sites are not followed. Link text (or the file name) is the name.
+pub fn file_links_in_html(html: &str, page: &str) -> Vec<FileLink> {
+    static ANCHOR: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let anchor = ANCHOR.get_or_init(|| {
+        regex::Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>"#)
+            .expect("the anchor pattern compiles")
+    });
+    let Some(own_host) = url_host(page) else { return Vec::new() };
+    let own_site = own_host.trim_start_matches("www.").to_string();
+    let mut links: Vec<FileLink> = Vec::new();
+    for captures in anchor.captures_iter(html) {
+        let href = captures.get(1).or(captures.get(2)).or(captures.get(3)).map_or("", |m| m.as_str());
+        let Some(url) = resolve_url(page, &decode_entities(href)) else { continue };
+        let Some(host) = url_host(&url) else { continue };
+        if !(host == own_host || host == own_site || host.ends_with(&format!(".{own_site}"))) || !looks_like_file(&url)
+        {
+            continue;
+        }
+        let text = clean_line(&strip_html(captures.get(4).map_or("", |m| m.as_str())));
+        let name = if text.is_empty() { file_name(&url) } else { text };
+        if !links.iter().any(|link| link.url == url) {
+            links.push(FileLink { url, name });
+        }
+    }
+    links
+}
+
+/// The last path segment of a URL, percent-decoded where that gives UTF-8.
+pub fn file_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let segment = path.rsplit('/').next().unwrap_or_default();
+    percent_decode(segment)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if let (b'%', Some(&high), Some(&low)) = (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            if let (Some(high), Some(low)) = (hex(high), hex(low)) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,5 +620,34 @@ mod tests {
         );
         assert_eq!(compose_body(None, &[]), None);
         assert_eq!(compose_body(Some(""), &[("Typ", "X".into())]).unwrap(), "Typ: X");
+    }
+
+    #[test]
+    fn resolves_links_and_keeps_files_on_the_kommuns_own_site() {
+        let page = "https://www.ale.se/anslagstavla/kungorelse.html";
+        assert_eq!(
+            resolve_url(page, "/download/18.1/Protokoll.pdf").unwrap(),
+            "https://www.ale.se/download/18.1/Protokoll.pdf"
+        );
+        assert_eq!(resolve_url(page, "bilaga.pdf").unwrap(), "https://www.ale.se/anslagstavla/bilaga.pdf");
+        assert_eq!(resolve_url(page, "//cdn.ale.se/a.pdf").unwrap(), "https://cdn.ale.se/a.pdf");
+        assert_eq!(resolve_url(page, "mailto:x@ale.se"), None);
+        assert_eq!(resolve_url(page, "#top"), None);
+        let html = r#"<p>Se <a href="/download/18.1/Protokoll%20KS%202026-02-24.pdf">protokollet</a>,
+            <a href='https://docs.ale.se/bilaga.pdf'></a>, <a href="https://evil.example/x.pdf">x</a>,
+            <a href="/om-kommunen.html">om</a> och <a href="/download/18.1/Protokoll%20KS%202026-02-24.pdf">igen</a></p>"#;
+        let links = file_links_in_html(html, page);
+        assert_eq!(
+            links,
+            [
+                FileLink {
+                    url: "https://www.ale.se/download/18.1/Protokoll%20KS%202026-02-24.pdf".into(),
+                    name: "protokollet".into()
+                },
+                FileLink { url: "https://docs.ale.se/bilaga.pdf".into(), name: "bilaga.pdf".into() },
+            ]
+        );
+        assert_eq!(file_name("https://x.se/a/Protokoll%20KS%20%C3%A5.pdf?v=1"), "Protokoll KS å.pdf");
+        assert_eq!(file_name("https://x.se/a/100%"), "100%");
     }
 }

@@ -126,8 +126,10 @@ fn post_into(context: &SourceContext, post: &Map<String, Value>, kind: Kind, out
         },
     };
     let title = rendered(post, "title").map(|t| text::normalise_whitespace(&text::strip_html(&t))).unwrap_or_default();
-    let content = rendered(post, "content")
-        .map(|c| text::strip_html(&c))
+    let content_html = rendered(post, "content");
+    let content = content_html
+        .as_deref()
+        .map(text::strip_html)
         .filter(|c| !c.is_empty())
         .or_else(|| rendered(post, "excerpt").map(|e| text::strip_html(&e)));
     let mut draft = Draft::new(&id, kind, title);
@@ -140,6 +142,9 @@ fn post_into(context: &SourceContext, post: &Map<String, Value>, kind: Kind, out
         draft.publish_to = publish_to;
     }
     draft.url = post.get("link").and_then(Value::as_str).map(str::to_string);
+    // Files the post links on the kommun's own site (Municipio puts the kungörelse PDF there).
+    let page = draft.url.clone().unwrap_or_else(|| context.base_url.clone());
+    draft.files = content_html.as_deref().map(|html| text::file_links_in_html(html, &page)).unwrap_or_default();
     draft.finish_into(context, outcome);
 }
 

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use maud::{html, Markup};
 use namndsok_index::Hit;
-use namndsok_model::{Document, Kind, OrganisationKind, Registry};
+use namndsok_model::{Document, Kind, OrganisationKind, Registry, TextOrigin};
 
 use super::layout::{document_href, page};
 
@@ -60,8 +60,37 @@ fn body(document: &Document, related: &[Hit], today: NaiveDate) -> Markup {
                 @if let Some(source) = &document.source {
                     dt { "Källsystem" } dd { (source) }
                 }
+                @if let Some(parent) = &document.part_of {
+                    dt { "Ingår i" } dd { a href=(document_href(parent)) { "Hela handlingen" } }
+                }
+                @if let Some(paragraph) = &document.paragraph {
+                    dt { "Paragraf" } dd { "§ " (paragraph) }
+                }
                 @if let Some(url) = document.url.as_deref().filter(|url| is_web_url(url)) {
-                    dt { "Källa" } dd { a href=(url) rel="noopener noreferrer external" { (url) } }
+                    dt { "Källa" }
+                    dd {
+                        a href=(url) rel="noopener noreferrer external" {
+                            @if let Some(page) = document.page { "Originalfilen, sidan " (page) } @else { (url) }
+                        }
+                    }
+                }
+                @if let Some(origin) = document.text_origin {
+                    dt { "Texten" }
+                    dd {
+                        @match origin {
+                            TextOrigin::Pdf => "Läst ur filen.",
+                            TextOrigin::Ocr => "Tolkad ur en inskannad fil med textigenkänning (OCR) – ord kan vara felstavade.",
+                        }
+                    }
+                }
+            }
+            @let files: Vec<_> = document.files.iter().filter(|f| is_web_url(&f.url)).collect();
+            @if !files.is_empty() {
+                h2 { "Filer" }
+                ul class="files" {
+                    @for file in files {
+                        li { a href=(file.url) rel="noopener noreferrer external" { (file.name) } }
+                    }
                 }
             }
             @if let Some(body) = &document.body {
