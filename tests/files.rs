@@ -144,6 +144,9 @@ fn search(index: &SearchIndex, q: &str) -> Vec<namndsok_index::Hit> {
 
 #[test]
 fn protokoll_files_are_read_into_paragraphs_and_hostile_files_are_dead_letters() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let board = board();
     let base = spawn(meetings_plus(board.clone()));
     let dir = tempfile::tempdir().unwrap();
@@ -231,6 +234,9 @@ fn protokoll_files_are_read_into_paragraphs_and_hostile_files_are_dead_letters()
 
 #[test]
 fn a_hanging_source_is_cut_off_at_its_deadline_while_the_others_finish() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let hanging = spawn(Router::new().fallback(get(|| async {
         tokio::time::sleep(Duration::from_secs(600)).await;
         "never"

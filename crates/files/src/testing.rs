@@ -11,6 +11,35 @@ use std::process::Command;
 use flate2::write::ZlibEncoder;
 use flate2::{Compress, Compression, FlushCompress};
 
+/// The programs the file tests run: poppler-utils, tesseract with Swedish, qpdf.
+const TOOLS: &[&str] = &["pdfinfo", "pdftotext", "pdftoppm", "tesseract", "qpdf"];
+
+/// Whether a test that runs the file tools should be skipped: `true` (after saying so loudly)
+/// when one of them is missing, unless `NAMNDSOK_REQUIRE_FILE_TOOLS` is set (as `.ci/run` does),
+/// which makes a missing tool a failure.
+pub fn skip_without_tools() -> bool {
+    let mut missing: Vec<&str> =
+        TOOLS.iter().copied().filter(|tool| crate::run::find_program(tool).is_none()).collect();
+    if missing.is_empty() {
+        let languages = Command::new("tesseract").arg("--list-langs").output();
+        let swedish = languages.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "swe"));
+        if !swedish {
+            missing.push("tesseract-ocr-swe");
+        }
+    }
+    if missing.is_empty() {
+        return false;
+    }
+    assert!(
+        std::env::var_os("NAMNDSOK_REQUIRE_FILE_TOOLS").is_none(),
+        "NAMNDSOK_REQUIRE_FILE_TOOLS is set but {missing:?} are missing"
+    );
+    eprintln!(
+        "SKIPPED: this test needs {missing:?} (apt-get install poppler-utils tesseract-ocr tesseract-ocr-swe qpdf)"
+    );
+    true
+}
+
 /// A4 in points.
 const PAGE_WIDTH: f64 = 595.0;
 const PAGE_HEIGHT: f64 = 842.0;

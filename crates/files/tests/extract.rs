@@ -64,6 +64,9 @@ fn sniffs_pdfs_by_their_magic() {
 
 #[test]
 fn reads_the_text_layer_with_swedish_letters() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let pages = [
         "Sammanträdesprotokoll\nKommunstyrelsen 2018-03-05\n§ 26 Dnr KS 2018/14\nInformation om ärendet (se bilaga)",
         "KS § 27\nÅrsredovisning för Kramfors kommun 2017 – Öppna jämförelser\nÄÖÅ åäö é § \\ …",
@@ -83,6 +86,9 @@ fn reads_the_text_layer_with_swedish_letters() {
 
 #[test]
 fn long_text_is_cut_at_the_limit() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let page = "Detaljplan för Östra hamnen, åäö. ".repeat(3);
     let pages: Vec<&str> = (0..5).map(|_| page.as_str()).collect();
     let settings = ExtractSettings { max_text_bytes: 101, ..settings() };
@@ -94,6 +100,9 @@ fn long_text_is_cut_at_the_limit() {
 
 #[test]
 fn output_past_the_cap_is_not_read() {
+    if testing::skip_without_tools() {
+        return;
+    }
     // 40 pages of about 3 KB: pdftotext's output passes the read cap (the limit plus 64 KiB),
     // and pdftotext is stopped there.
     let line = "Kommunfullmäktige beslutar att anta detaljplanen för Östra hamnen enligt förslaget.";
@@ -109,6 +118,9 @@ fn output_past_the_cap_is_not_read() {
 
 #[test]
 fn reads_a_scan_with_ocr() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let pages = ["Kommunstyrelsen beslutar\nDetaljplan för Norra hamnen", "Protokoll\nÅrsredovisning godkänns"];
     let pdf = testing::scanned_pdf(&pages);
     let started = Instant::now();
@@ -129,6 +141,9 @@ fn reads_a_scan_with_ocr() {
 
 #[test]
 fn a_scan_has_no_text_layer() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let pdf = testing::scanned_pdf(&["Kommunstyrelsen beslutar"]);
     let extracted = extract(&pdf, FileKind::Pdf, &ExtractSettings { ocr: false, ..settings() }).unwrap();
     assert_eq!(extracted.origin, TextOrigin::Pdf);
@@ -137,6 +152,9 @@ fn a_scan_has_no_text_layer() {
 
 #[test]
 fn ocr_reads_at_most_ocr_max_pages() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let pdf = testing::scanned_pdf(&["Kommunstyrelsen", "Miljönämnden", "Kommunfullmäktige"]);
     let extracted = extract(&pdf, FileKind::Pdf, &ExtractSettings { ocr_max_pages: 1, ..settings() }).unwrap();
     assert_eq!(extracted.origin, TextOrigin::Ocr);
@@ -148,12 +166,18 @@ fn ocr_reads_at_most_ocr_max_pages() {
 
 #[test]
 fn a_truncated_file_fails_clearly() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let reason = failure(extract(&testing::truncated_pdf(), FileKind::Pdf, &settings()));
     assert!(reason.starts_with("not a readable PDF (pdfinfo: "), "{reason}");
 }
 
 #[test]
 fn an_encrypted_file_fails_clearly() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let reason = failure(extract(&testing::encrypted_pdf(), FileKind::Pdf, &settings()));
     assert!(reason.contains("Incorrect password"), "{reason}");
     assert!(reason.starts_with("encrypted"), "{reason}");
@@ -161,18 +185,27 @@ fn an_encrypted_file_fails_clearly() {
 
 #[test]
 fn not_a_pdf_fails_clearly() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let reason = failure(extract(&testing::not_a_pdf(), FileKind::Pdf, &settings()));
     assert_eq!(reason, "not a PDF (starts with \"<!DOCTYPE html>\\n\")");
 }
 
 #[test]
 fn empty_bytes_fail_clearly() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let reason = failure(extract(b"", FileKind::Pdf, &settings()));
     assert_eq!(reason, "not a PDF (starts with \"\")");
 }
 
 #[test]
 fn too_many_pages_are_refused() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let pdf = testing::many_pages_pdf(5000);
     let started = Instant::now();
     let reason = failure(extract(&pdf, FileKind::Pdf, &settings()));
@@ -182,6 +215,9 @@ fn too_many_pages_are_refused() {
 
 #[test]
 fn many_pages_within_the_limit_are_read() {
+    if testing::skip_without_tools() {
+        return;
+    }
     // Four characters a page: counted as a text layer with `min_chars_per_page` 1.
     let settings = ExtractSettings { min_chars_per_page: 1, ..settings() };
     let extracted = extract(&testing::many_pages_pdf(300), FileKind::Pdf, &settings).unwrap();
@@ -192,6 +228,9 @@ fn many_pages_within_the_limit_are_read() {
 
 #[test]
 fn a_decompression_bomb_meets_the_memory_limit() {
+    if testing::skip_without_tools() {
+        return;
+    }
     // 2 GiB of text operators: pdftotext would keep gigabytes of characters.
     let pdf = testing::bomb_pdf();
     assert!(pdf.len() < 8 << 20, "the bomb itself is small: {} bytes", pdf.len());
@@ -204,6 +243,9 @@ fn a_decompression_bomb_meets_the_memory_limit() {
 
 #[test]
 fn a_decompression_bomb_meets_the_timeout() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let settings = ExtractSettings { timeout: Duration::from_millis(500), ..settings() };
     let started = Instant::now();
     let reason = failure(extract(&testing::bomb_pdf(), FileKind::Pdf, &settings));
@@ -217,6 +259,9 @@ fn a_decompression_bomb_meets_the_timeout() {
 
 #[test]
 fn a_memory_limit_too_small_to_start_fails_clearly() {
+    if testing::skip_without_tools() {
+        return;
+    }
     let settings = ExtractSettings { memory_bytes: 4 << 20, ..settings() };
     let reason = failure(extract(&testing::text_pdf(&["Kommunstyrelsen"]), FileKind::Pdf, &settings));
     assert_eq!(reason, "pdfinfo ran out of memory (limit 4 MiB)");
@@ -224,6 +269,9 @@ fn a_memory_limit_too_small_to_start_fails_clearly() {
 
 #[test]
 fn the_memory_limit_fails_clearly() {
+    if testing::skip_without_tools() {
+        return;
+    }
     // 48 MiB is enough for pdftotext, but not for tesseract (nor, at times, for pdftoppm's
     // 300 dpi page).
     let pdf = testing::scanned_pdf(&["Kommunstyrelsen beslutar"]);
