@@ -123,6 +123,14 @@ impl Matcher {
     /// Matches one batch of just-indexed documents: every enabled search of a confirmed
     /// account, new documents only; seen marks, feed entries and outbox rows are written in one
     /// transaction.
+    /// One alert per event: when a part of a document matched too (a paragraph of a protokoll's
+    /// text, the text of an anslag's file), the part is what the search is told about, not the
+    /// whole it is part of as well.
+    fn most_specific(matched: Vec<&Document>) -> Vec<&Document> {
+        let wholes: std::collections::HashSet<&str> = matched.iter().filter_map(|d| d.part_of.as_deref()).collect();
+        matched.into_iter().filter(|d| !wholes.contains(d.id.as_str())).collect()
+    }
+
     pub fn match_batch(
         &mut self,
         store: &AlertStore,
@@ -180,7 +188,7 @@ impl Matcher {
                     }
                 }
                 found.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-                out.push(found);
+                out.push(Self::most_specific(found));
                 continue;
             }
             let mut request = search.query.to_request();
@@ -194,7 +202,7 @@ impl Matcher {
             let mut matched: Vec<_> = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
             // Newest first, as a date-sorted search lists them.
             matched.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-            out.push(matched);
+            out.push(Self::most_specific(matched));
         }
         Ok(out)
     }

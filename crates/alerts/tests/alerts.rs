@@ -298,6 +298,32 @@ fn matching_the_same_batch_twice_enqueues_nothing_the_second_time() {
     assert_eq!(payload.documents.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["m-3"]);
 }
 
+/// A harvested protokoll arrives as its anslag, the file's whole text and its paragraphs, all
+/// in one batch: a search that matches the paragraph hears of the paragraph only, not also of
+/// the whole text it is part of.
+#[test]
+fn a_matching_paragraph_is_told_once_not_with_its_whole_protokoll() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let account = confirmed_account(&store, "anna@example.org");
+    let now = Utc::now();
+    let search =
+        store.create_saved_search(account, &NewSearch::email(SavedQuery::words("batterifabrik")), now).unwrap();
+    let anslag = doc("a-1", "2260", "Justerat protokoll Kommunstyrelsen", "2025-01-10", None);
+    let mut whole = doc("a-1-fil", "2260", "Protokoll KS 2025-01-08", "2025-01-10", None);
+    whole.body = Some("§ 1 Budget. § 2 Batterifabriken i Storvik: kommunstyrelsen ställer sig bakom.".into());
+    whole.part_of = Some("a-1".into());
+    let mut paragraph = doc("a-1-fil-p2", "2260", "§ 2 Batterifabriken i Storvik", "2025-01-10", None);
+    paragraph.part_of = Some("a-1-fil".into());
+    let mut other = doc("a-1-fil-p1", "2260", "§ 1 Budget", "2025-01-10", None);
+    other.part_of = Some("a-1-fil".into());
+    let report = matcher().match_batch(&store, &[anslag, whole, paragraph, other], now).unwrap();
+    assert_eq!((report.enqueued, report.new_matches), (1, 1));
+    let payload: AlertPayload =
+        serde_json::from_value(store.outbox_for_search(search.id).unwrap()[0].payload.clone()).unwrap();
+    assert_eq!(payload.documents.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a-1-fil-p2"]);
+}
+
 #[test]
 fn a_flood_above_the_cap_becomes_one_summary() {
     let dir = tempfile::tempdir().unwrap();
