@@ -8,7 +8,7 @@
 //! `Ymd` format or ISO); `acf` is `[]` or `false` when a post has no fields. An error is an object
 //! `{code, message, data: {status}}` ([`SourceError::Remote`]).
 
-use namndsok_model::Kind;
+use namndsok_model::{Document, FileLink, Kind};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -211,6 +211,59 @@ impl SourceAdapter for WordPressSource {
         });
         Ok(Step::page(outcome, next))
     }
+
+    /// The post's attachments (`/wp-json/wp/v2/media?parent=ID`): Municipio and plain
+    /// WordPress upload the kungörelse or protokoll PDF as media of the post.
+    fn detail_request(&self, item_id: &str) -> Option<Request> {
+        Some(Request::get(media_url(&self.pass.source.base_url, item_id)))
+    }
+
+    fn parse_detail(&self, _item_id: &str, listed: &Document, payload: &str) -> Option<Document> {
+        let files = parse_media(payload).ok()?;
+        let mut document = listed.clone();
+        for file in files {
+            if document.files.len() < 100 && !document.files.iter().any(|f| f.url == file.url) {
+                document.files.push(file);
+            }
+        }
+        Some(document)
+    }
+}
+
+/// The media attached to post `post_id`.
+pub fn media_url(base: &str, post_id: &str) -> String {
+    format!(
+        "{}/wp-json/wp/v2/media?parent={}&per_page=100",
+        base.trim_end_matches('/'),
+        namndsok_model::url::encode_component(post_id)
+    )
+}
+
+/// The PDF files of a media list (`[{source_url, mime_type, title: {rendered}}]`); other media
+/// (images) are left out.
+pub fn parse_media(payload: &str) -> Result<Vec<FileLink>, SourceError> {
+    const EXPECTED: &str = "a WordPress media list [{source_url, mime_type, title}]";
+    let value = parse_json(payload, EXPECTED)?;
+    let Value::Array(items) = value else {
+        return Err(SourceError::WrongShape { expected: EXPECTED, found: describe(&value) });
+    };
+    let mut files = Vec::new();
+    for item in &items {
+        let Some(url) = item.get("source_url").and_then(Value::as_str).filter(|u| text::looks_like_http_url(u)) else {
+            continue;
+        };
+        let mime = item.get("mime_type").and_then(Value::as_str).unwrap_or("");
+        if mime != "application/pdf" && !url.to_ascii_lowercase().ends_with(".pdf") {
+            continue;
+        }
+        let name = rendered(item.as_object().expect("an item with a source_url is an object"), "title")
+            .map(|t| text::clean_line(&text::strip_html(&t)))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| text::file_name(url));
+        let name = namndsok_model::personnummer::redact_personnummer(&name);
+        files.push(FileLink { url: url.to_string(), name });
+    }
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -341,5 +394,30 @@ mod tests {
         assert_eq!(targets, [posts_url("https://eslov.se", "anslag", 1), posts_url("https://eslov.se", "anslag", 2)]);
         assert!(requests.iter().all(|r| r.listing_page));
         assert!(!outcome.documents.is_empty());
+    }
+
+    #[test]
+    fn a_posts_pdf_attachments_become_its_files() {
+        let pass = PassContext { source: context(), page_size: 100, today: date(2026, 3, 1).unwrap() };
+        let params = WordPressParams { post_type: "anslag".into(), kind: Kind::Anslag };
+        let adapter = params.adapter(pass);
+        let request = adapter.detail_request("4711").unwrap();
+        assert_eq!(request.target, "https://eslov.se/wp-json/wp/v2/media?parent=4711&per_page=100");
+        let (outcome, _) = run_to_end(
+            params
+                .adapter(PassContext { source: context(), page_size: 100, today: date(2026, 3, 1).unwrap() })
+                .as_mut(),
+            |_| Reply::Body(Response { body: POSTS.into(), headers: Default::default() }),
+        )
+        .unwrap();
+        let listed = &outcome.documents[0];
+        let media = r#"[{"id":1,"source_url":"https://eslov.se/wp-content/uploads/2026/03/Kungorelse-BN-2026-12.pdf","mime_type":"application/pdf","title":{"rendered":"Kung&ouml;relse BN 2026/12"}},
+            {"id":2,"source_url":"https://eslov.se/wp-content/uploads/2026/03/karta.png","mime_type":"image/png","title":{"rendered":"Karta"}}]"#;
+        let detailed = adapter.parse_detail("4711", listed, media).unwrap();
+        assert_eq!(detailed.id, listed.id);
+        assert_eq!(detailed.files.len(), listed.files.len() + 1);
+        let file = detailed.files.last().unwrap();
+        assert_eq!(file.name, "Kungörelse BN 2026/12");
+        assert!(adapter.parse_detail("4711", listed, "<html>").is_none());
     }
 }
