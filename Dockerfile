@@ -8,7 +8,7 @@ RUN cargo build --release --locked --bin namndsok
 # TLS), poppler and Swedish tesseract (harvested files' text), curl (the health check).
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates poppler-utils tesseract-ocr tesseract-ocr-swe curl \
+    && apt-get install -y --no-install-recommends ca-certificates poppler-utils tesseract-ocr tesseract-ocr-swe unzip curl \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home /data namndsok && mkdir -p /data && chown namndsok /data
 COPY --from=build /src/target/release/namndsok /usr/local/bin/namndsok

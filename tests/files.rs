@@ -49,6 +49,10 @@ fn board() -> Shared {
     files.insert("bomb.pdf", testing::bomb_pdf());
     files.insert("inte-pdf.pdf", testing::not_a_pdf());
     files.insert("sidor.pdf", testing::many_pages_pdf(5_000));
+    files.insert(
+        "kallelse.docx",
+        testing::docx(&["Kallelse till kommunfullmäktige", "Medborgarförslag om utegym vid Storsjön"]),
+    );
     Arc::new(Board { files, requests: Mutex::new(BTreeMap::new()) })
 }
 
@@ -88,7 +92,8 @@ fn meetings_plus(board: Shared) -> Router {
                         "Documents": [{"Title": "Protokoll MN 2026-11-20.pdf", "Url": "/files/skannad.pdf"}]}),
                     "a3" => serde_json::json!({"Description": "Bilagor.",
                         "Attachments": HOSTILE.iter().map(|f| serde_json::json!({"Name": f, "Url": format!("/files/{f}")})).collect::<Vec<_>>()}),
-                    _ => serde_json::json!({"Description": "Kallelse."}),
+                    _ => serde_json::json!({"Description": "Kallelse.",
+                        "Attachments": [{"Name": "Kallelse KF.docx", "Url": "/files/kallelse.docx"}]}),
                 };
                 detail.to_string()
             }),
@@ -161,7 +166,7 @@ fn protokoll_files_are_read_into_paragraphs_and_hostile_files_are_dead_letters()
     let first = harvest(&sources, &index_dir, &[]);
     let line = first.lines().find(|l| l.starts_with("ange-filer")).unwrap_or_else(|| panic!("{first}"));
     assert!(line.contains("4 listed, 4 new"), "{line}");
-    assert!(line.contains("2 files read, 5 files failed"), "{line}");
+    assert!(line.contains("3 files read, 5 files failed"), "{line}");
 
     let index = SearchIndex::open_or_create(&index_dir, ConfigFiles::bundled()).unwrap();
     // The paragraph that decided the matter is a hit of its own, linked to its page and its protokoll.
@@ -192,6 +197,13 @@ fn protokoll_files_are_read_into_paragraphs_and_hostile_files_are_dead_letters()
     let ocr = scanned.iter().find(|h| h.text_origin == Some("ocr")).unwrap_or_else(|| panic!("{scanned:#?}"));
     assert_eq!(ocr.part_of.as_deref(), Some("2260-meetingsplus-a2"));
 
+    // A DOCX attachment is read too.
+    let docx = search(&index, "utegym");
+    assert!(
+        docx.iter().any(|h| h.text_origin == Some("docx") && h.part_of.as_deref() == Some("2260-meetingsplus-a4")),
+        "{docx:#?}"
+    );
+
     // Every hostile file is a dead letter with its reason; the item that linked them is indexed.
     let dead = std::fs::read_to_string(index_dir.join("dead-letter.jsonl")).unwrap();
     for name in HOSTILE {
@@ -199,7 +211,7 @@ fn protokoll_files_are_read_into_paragraphs_and_hostile_files_are_dead_letters()
             dead.lines().find(|l| l.contains(&format!("/files/{name}"))).unwrap_or_else(|| panic!("{name}: {dead}"));
         assert!(entry.contains("2260-meetingsplus-a3"), "{entry}");
     }
-    assert!(dead.contains("not a PDF"), "{dead}");
+    assert!(dead.contains("not a PDF, DOCX or ODT"), "{dead}");
     assert!(dead.contains("pages"), "{dead}");
     assert!(index.get("2260-meetingsplus-a3").unwrap().is_some());
     let documents_after_first = index.num_docs();

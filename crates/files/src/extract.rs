@@ -45,7 +45,7 @@ fn run_error(program: &str, error: RunError) -> ExtractError {
 
 /// Runs one program; every failure becomes a one-line [`ExtractError::Failed`]. An output cut
 /// at the cap is returned as it is (the program was killed on purpose).
-fn run_checked(
+pub(crate) fn run_checked(
     program: &str,
     args: &[&OsStr],
     env: &[(&str, &str)],

@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 mod extract;
+mod office;
 mod paragraphs;
 mod run;
 pub mod testing;
@@ -52,6 +53,10 @@ impl Default for ExtractSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Pdf,
+    /// Office Open XML word processing (Word).
+    Docx,
+    /// OpenDocument text (LibreOffice).
+    Odt,
 }
 
 /// Where a text came from.
@@ -61,6 +66,10 @@ pub enum TextOrigin {
     Pdf,
     /// Optical character recognition of the rendered pages.
     Ocr,
+    /// A DOCX file's text.
+    Docx,
+    /// An ODT file's text.
+    Odt,
 }
 
 /// A file's text.
@@ -98,10 +107,15 @@ const UNKNOWN_KIND_SHOWN_BYTES: usize = 16;
 const PDF_HEADER_WITHIN: usize = 1024;
 
 /// The file's kind from its magic bytes: `%PDF-` within the first 1024 bytes (PDF readers
-/// accept leading junk) is a PDF. Nothing else is known yet.
+/// accept leading junk) is a PDF; a zip archive with `word/document.xml` a DOCX, one whose
+/// `mimetype` is OpenDocument text an ODT.
 pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
     let head = &bytes[..bytes.len().min(PDF_HEADER_WITHIN + 5)];
-    head.windows(5).position(|window| window == b"%PDF-").filter(|&at| at <= PDF_HEADER_WITHIN).map(|_| FileKind::Pdf)
+    head.windows(5)
+        .position(|window| window == b"%PDF-")
+        .filter(|&at| at <= PDF_HEADER_WITHIN)
+        .map(|_| FileKind::Pdf)
+        .or_else(|| office::sniff_office(bytes))
 }
 
 /// Extracts the text of a file (blocking: runs subprocesses).
@@ -114,10 +128,12 @@ pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
 /// swe`. Each program run is bounded by `timeout`, `memory_bytes` and a 512 MiB limit on written
 /// files; text beyond `max_text_bytes` is cut. Control characters other than newline, tab and
 /// form feed are removed, and soft hyphens with them (a soft hyphen before a line break joins the
-/// lines' word parts); hard hyphens are left as they are.
+/// lines' word parts); hard hyphens are left as they are. DOCX and ODT are read with `unzip -p`
+/// under the same limits (see the `office` module).
 pub fn extract(bytes: &[u8], kind: FileKind, settings: &ExtractSettings) -> Result<Extracted, ExtractError> {
     match kind {
         FileKind::Pdf => extract::extract_pdf(bytes, settings),
+        FileKind::Docx | FileKind::Odt => office::extract_office(bytes, kind, settings),
     }
 }
 

@@ -12,7 +12,7 @@ use flate2::write::ZlibEncoder;
 use flate2::{Compress, Compression, FlushCompress};
 
 /// The programs the file tests run: poppler-utils, tesseract with Swedish, qpdf.
-const TOOLS: &[&str] = &["pdfinfo", "pdftotext", "pdftoppm", "tesseract", "qpdf"];
+const TOOLS: &[&str] = &["pdfinfo", "pdftotext", "pdftoppm", "tesseract", "qpdf", "unzip"];
 
 /// Whether a test that runs the file tools should be skipped: `true` (after saying so loudly)
 /// when one of them is missing, unless `NAMNDSOK_REQUIRE_FILE_TOOLS` is set (as `.ci/run` does),
@@ -35,9 +35,87 @@ pub fn skip_without_tools() -> bool {
         "NAMNDSOK_REQUIRE_FILE_TOOLS is set but {missing:?} are missing"
     );
     eprintln!(
-        "SKIPPED: this test needs {missing:?} (apt-get install poppler-utils tesseract-ocr tesseract-ocr-swe qpdf)"
+        "SKIPPED: this test needs {missing:?} (apt-get install poppler-utils tesseract-ocr tesseract-ocr-swe qpdf unzip)"
     );
     true
+}
+
+/// A DOCX of these paragraphs (a `\x0c` in one starts a new page), as Word stores it: the
+/// body in `word/document.xml` of a zip archive (members stored, not compressed).
+pub fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    let mut body = String::new();
+    for paragraph in paragraphs {
+        body.push_str("<w:p>");
+        for (i, page) in paragraph.split('\x0c').enumerate() {
+            if i > 0 {
+                body.push_str("<w:r><w:br w:type=\"page\"/></w:r>");
+            }
+            body.push_str(&format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml_escape(page)));
+        }
+        body.push_str("</w:p>");
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+    zip(&[("[Content_Types].xml", types.as_bytes()), ("word/document.xml", document.as_bytes())])
+}
+
+/// An ODT of these paragraphs, as LibreOffice stores it: `mimetype` first, the body in
+/// `content.xml`.
+pub fn odt(paragraphs: &[&str]) -> Vec<u8> {
+    let body: String = paragraphs.iter().map(|p| format!("<text:p>{}</text:p>", xml_escape(p))).collect();
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    );
+    zip(&[("mimetype", b"application/vnd.oasis.opendocument.text".as_slice()), ("content.xml", content.as_bytes())])
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A zip archive of these members, stored (method 0) with their CRC-32.
+pub fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data) in members {
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        let (crc, size, offset) = (crc.sum(), data.len() as u32, out.len() as u32);
+        let common = |buffer: &mut Vec<u8>| {
+            buffer.extend_from_slice(&20u16.to_le_bytes()); // version needed
+            buffer.extend_from_slice(&0u16.to_le_bytes()); // flags
+            buffer.extend_from_slice(&0u16.to_le_bytes()); // stored
+            buffer.extend_from_slice(&0u32.to_le_bytes()); // time and date
+            buffer.extend_from_slice(&crc.to_le_bytes());
+            buffer.extend_from_slice(&size.to_le_bytes());
+            buffer.extend_from_slice(&size.to_le_bytes());
+            buffer.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            buffer.extend_from_slice(&0u16.to_le_bytes()); // extra
+        };
+        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        common(&mut out);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        central.extend_from_slice(&20u16.to_le_bytes()); // version made by
+        common(&mut central);
+        central.extend_from_slice(&[0; 6]); // comment length, disk, internal attributes
+        central.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (central_offset, central_size) = (out.len() as u32, central.len() as u32);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0; 4]); // disk numbers
+    out.extend_from_slice(&(members.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(members.len() as u16).to_le_bytes());
+    out.extend_from_slice(&central_size.to_le_bytes());
+    out.extend_from_slice(&central_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // comment
+    out
 }
 
 /// A4 in points.

@@ -280,3 +280,27 @@ fn the_memory_limit_fails_clearly() {
     assert!(reason.starts_with("OCR of page 1: "), "{reason}");
     assert!(reason.contains("out of memory (limit 48 MiB)"), "{reason}");
 }
+
+#[test]
+fn reads_docx_and_odt_with_their_paragraphs_and_pages() {
+    if testing::skip_without_tools() {
+        return;
+    }
+    let paragraphs = ["§ 32 Dnr KS 2026/412", "Detaljplan för Norra hamnen & kajen", "\u{c}§ 33", "Batterifabriken"];
+    let docx = testing::docx(&paragraphs);
+    assert_eq!(sniff(&docx), Some(FileKind::Docx));
+    let read = extract(&docx, FileKind::Docx, &settings()).unwrap();
+    assert_eq!(read.origin, TextOrigin::Docx);
+    assert_eq!(read.pages, 2);
+    assert!(read.text.contains("Detaljplan för Norra hamnen & kajen\n"), "{:?}", read.text);
+    let split = namndsok_files::split_paragraphs(&read.text);
+    assert_eq!(split.iter().map(|p| (p.number.as_str(), p.page)).collect::<Vec<_>>(), [("32", 1), ("33", 2)]);
+    let odt = testing::odt(&paragraphs[..2]);
+    assert_eq!(sniff(&odt), Some(FileKind::Odt));
+    let read = extract(&odt, FileKind::Odt, &settings()).unwrap();
+    assert_eq!(read.origin, TextOrigin::Odt);
+    assert!(read.text.starts_with("§ 32 Dnr KS 2026/412\nDetaljplan"), "{:?}", read.text);
+    // A zip that is neither, and a DOCX without its body, fail clearly.
+    let empty = testing::zip(&[("word/document.xml.bak", b"x".as_slice())]);
+    assert!(failure(extract(&empty, FileKind::Docx, &settings())).contains("no word/document.xml"));
+}

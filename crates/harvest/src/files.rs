@@ -10,7 +10,7 @@
 //! A file is read once: its URL, content hash and HTTP validators are remembered in the item's
 //! state ([`FileState`]). While the item's listing is unchanged, its files are not fetched at
 //! all; when the item changed, they are asked for conditionally and re-read only if their
-//! bytes changed. A file that cannot be read (not a PDF, encrypted, broken, a decompression
+//! bytes changed. A file that cannot be read (not a PDF, DOCX or ODT, encrypted, broken, a decompression
 //! bomb, too many pages, too large) is a dead letter with its reason and is not tried again
 //! until its item changes; the item itself and every other file are indexed as usual. A
 //! transient failure (timeout, HTTP 5xx) is simply tried again next pass.
@@ -131,8 +131,11 @@ impl FileReader<'_> {
         let content_type =
             fetched.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let Some(kind) = namndsok_files::sniff(&bytes) else {
-            let reason =
-                format!("{}: not a PDF (Content-Type {content_type:?}, starts with {:?})", link.url, head(&bytes));
+            let reason = format!(
+                "{}: not a PDF, DOCX or ODT (Content-Type {content_type:?}, starts with {:?})",
+                link.url,
+                head(&bytes)
+            );
             state.error = Some(reason.clone());
             return FileOutcome::Failed { state, reason };
         };
@@ -204,6 +207,8 @@ pub(crate) fn file_documents(
     let origin = match extracted.origin {
         namndsok_files::TextOrigin::Pdf => TextOrigin::Pdf,
         namndsok_files::TextOrigin::Ocr => TextOrigin::Ocr,
+        namndsok_files::TextOrigin::Docx => TextOrigin::Docx,
+        namndsok_files::TextOrigin::Odt => TextOrigin::Odt,
     };
     let is_protokoll = !paragraphs.is_empty() || link.name.to_lowercase().contains("protokoll");
     let kind = if is_protokoll { Kind::Protokoll } else { parent.kind };

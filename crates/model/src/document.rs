@@ -101,6 +101,10 @@ pub enum TextOrigin {
     Pdf,
     /// Optical character recognition of a scanned file: expect misread words.
     Ocr,
+    /// A word processor file's text (DOCX).
+    Docx,
+    /// An OpenDocument text file's text (ODT).
+    Odt,
 }
 
 impl TextOrigin {
@@ -108,6 +112,8 @@ impl TextOrigin {
         match self {
             TextOrigin::Pdf => "pdf",
             TextOrigin::Ocr => "ocr",
+            TextOrigin::Docx => "docx",
+            TextOrigin::Odt => "odt",
         }
     }
 }
@@ -372,9 +378,11 @@ fn text_origin(object: &Map<String, Value>) -> Result<Option<TextOrigin>, Docume
         None | Some("") => Ok(None),
         Some("pdf") => Ok(Some(TextOrigin::Pdf)),
         Some("ocr") => Ok(Some(TextOrigin::Ocr)),
+        Some("docx") => Ok(Some(TextOrigin::Docx)),
+        Some("odt") => Ok(Some(TextOrigin::Odt)),
         Some(other) => Err(DocumentError::InvalidField {
             field: "text_origin",
-            problem: format!("is {other:?}, expected \"pdf\" or \"ocr\""),
+            problem: format!("is {other:?}, expected \"pdf\", \"ocr\", \"docx\" or \"odt\""),
         }),
     }
 }

@@ -108,7 +108,8 @@ pub struct Hit {
     /// The page of the file where the text starts (the `url` opens it there).
     #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<u32>,
-    /// Where a file's text came from: its text layer (`pdf`) or optical character recognition (`ocr`).
+    /// Where a file's text came from: a PDF's text layer (`pdf`), optical character recognition
+    /// of a scan (`ocr`), or a word processor file (`docx`, `odt`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<TextOrigin>, inline)]
     text_origin: Option<&'static str>,
@@ -130,6 +131,8 @@ pub struct FileLink {
 enum TextOrigin {
     Pdf,
     Ocr,
+    Docx,
+    Odt,
 }
 
 impl From<namndsok_index::Hit> for Hit {

@@ -78,7 +78,7 @@ fn body(document: &Document, related: &[Hit], today: NaiveDate) -> Markup {
                     dt { "Texten" }
                     dd {
                         @match origin {
-                            TextOrigin::Pdf => "Läst ur filen.",
+                            TextOrigin::Pdf | TextOrigin::Docx | TextOrigin::Odt => "Läst ur filen.",
                             TextOrigin::Ocr => "Tolkad ur en inskannad fil med textigenkänning (OCR) – ord kan vara felstavade.",
                         }
                     }
