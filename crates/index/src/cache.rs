@@ -92,6 +92,7 @@ mod tests {
             matched_all: total,
             fuzzy: false,
             approximate: false,
+            has_phrase: false,
         }
     }
 

@@ -193,10 +193,14 @@ impl SearchIndex {
                 let text = words.join(" ");
                 let stems = self.analyse(&text);
                 let mut ways: Vec<Box<dyn Query>> = Vec::new();
-                let phrase = match stems.len() {
-                    0 => return None,
-                    1 => return self.word_query(searcher, &text, mode),
-                    _ => self.phrase_query(&text, 0)?,
+                // A phrase with stop words ("beslut om") is matched word for word in the exact
+                // fields; one without ("norra hamnen") in the main fields, inflections and all.
+                let exact = self.exact_phrase_query(&text).filter(|_| self.has_stop_words(&text, &stems));
+                let phrase = match (exact, stems.len()) {
+                    (Some(exact), _) => exact,
+                    (None, 0) => return None,
+                    (None, 1) => return self.word_query(searcher, &text, mode),
+                    (None, _) => self.phrase_query(&text, 0)?,
                 };
                 if mode.strict {
                     ways.push(phrase);
@@ -468,6 +472,35 @@ impl SearchIndex {
             per_field.push((Occur::Should, Box::new(Weighted::new(Box::new(phrase), weight))));
         }
         Some(Box::new(BooleanQuery::new(per_field)))
+    }
+
+    /// `text` word for word (lower case, stop words kept) in the title or the body: what a
+    /// quoted phrase with stop words means. `None` for fewer than two words.
+    pub(crate) fn exact_phrase_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let ranking = &self.schema_config.ranking;
+        let mut analyzer = self.analyzers.sv_exact.clone();
+        let tokens = namndsok_analysis::tokens(&mut analyzer, text);
+        if tokens.len() < 2 {
+            return None;
+        }
+        let first = tokens[0].position;
+        let per_field: Vec<(Occur, Box<dyn Query>)> = [("title_exact", ranking.title), ("body_exact", ranking.body)]
+            .into_iter()
+            .map(|(field, weight)| {
+                let field = self.fields.get(field);
+                let terms: Vec<(usize, Term)> =
+                    tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
+                let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0));
+                (Occur::Should, Box::new(Weighted::new(phrase, weight)) as Box<dyn Query>)
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(per_field)))
+    }
+
+    /// Whether the main-field analysis dropped words of `text` (stop words) to give `stems`.
+    fn has_stop_words(&self, text: &str, stems: &[String]) -> bool {
+        let mut analyzer = self.analyzers.sv_exact.clone();
+        namndsok_analysis::tokens(&mut analyzer, text).len() > stems.len()
     }
 
     /// The main-field tokens of a text.

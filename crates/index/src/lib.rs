@@ -111,6 +111,7 @@ impl Fields {
 pub(crate) struct QueryAnalyzers {
     pub sv: TextAnalyzer,
     pub sv_fold: TextAnalyzer,
+    pub sv_exact: TextAnalyzer,
     pub sv_highlight: TextAnalyzer,
 }
 
@@ -222,6 +223,7 @@ impl SearchIndex {
         let analyzers = QueryAnalyzers {
             sv: built["sv"].clone(),
             sv_fold: built["sv_fold"].clone(),
+            sv_exact: built["sv_exact"].clone(),
             sv_highlight: built["sv_highlight"].clone(),
         };
         let schema = index.schema();

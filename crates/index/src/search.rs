@@ -42,7 +42,7 @@ use crate::dates::{self, DateRange, Edges};
 use crate::facets::{FacetCollector, FacetCounts};
 use crate::hits::to_hit;
 use crate::prune;
-use crate::query::{self};
+use crate::query::{self, Clause};
 use crate::request::{SearchRequest, Sort};
 use crate::tier::{seekable, term_weights, ScoreBound, Weighted};
 use crate::{IndexError, SearchIndex};
@@ -108,6 +108,19 @@ pub struct SearchResponse {
     /// more than about 200,000 documents counts an even sample of the index (about 20,000 of
     /// its matches) and scales it up.
     pub approximate: bool,
+    /// The query holds a quoted phrase of two or more words: then `matched_all` counts the
+    /// documents with every phrase word for word (they rank first), and 0 means no phrase was
+    /// found and every hit is a looser match.
+    pub has_phrase: bool,
+}
+
+/// Whether a clause is (or offers) a quoted phrase of two or more words.
+fn has_phrase(clause: &Clause) -> bool {
+    match clause {
+        Clause::Phrase(words) => words.len() > 1 || words.iter().any(|w| w.split_whitespace().count() > 1),
+        Clause::Any(alternatives) => alternatives.iter().any(has_phrase),
+        Clause::Word(_) => false,
+    }
 }
 
 /// Most organ facet values returned (kommun, kind and year are returned in full).
@@ -378,6 +391,7 @@ impl SearchIndex {
             matched_all,
             fuzzy: mode.fuzzy,
             approximate: !exact,
+            has_phrase: parsed.required.iter().any(has_phrase),
         })
     }
 

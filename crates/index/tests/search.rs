@@ -516,3 +516,42 @@ fn query_fields_narrow_the_search() {
     assert!(with("stålverk foo:bar", &by_date).is_empty());
     assert_eq!(with("stålverk detaljplan:stålverket", &by_date), ["boden"]);
 }
+
+/// A quoted phrase is its words in that order, stop words included; when no document has it,
+/// the response says so (`matched_all` 0 with `has_phrase`) and the looser matches follow.
+#[test]
+fn a_quoted_phrase_means_its_words_in_order_stop_words_included() {
+    let index = corpus();
+    let by_date = |q: &str| {
+        let request = SearchRequest { sort: namndsok_index::Sort::DateDesc, ..SearchRequest::query(q) };
+        index.search(&request).unwrap().hits.into_iter().map(|hit| hit.id).collect::<Vec<_>>()
+    };
+    // (query, what date order — exact matches only — finds, whether the phrase is found)
+    let table: [(&str, &[&str], bool); 7] = [
+        ("\"fabrik för battericeller\"", &["battericell"], true),
+        ("\"detaljplan för\"", &["boden"], true),
+        ("\"detaljplan för stålverket\"", &["boden"], true),
+        // The stop word is part of the phrase: another one in its place is not the phrase.
+        ("\"detaljplan om stålverket\"", &[], false),
+        ("\"fabrik i battericeller\"", &[], false),
+        // Without stop words a phrase matches inflected forms.
+        ("\"ny fabrik\"", &["fabriken"], true),
+        ("\"fabriker för battericell\"", &[], false),
+    ];
+    for (q, exact, found) in table {
+        assert_eq!(by_date(q), exact, "{q}");
+        let answer = index.search(&SearchRequest::query(q)).unwrap();
+        assert!(answer.has_phrase, "{q}");
+        assert_eq!(answer.matched_all > 0, found, "{q}");
+        // The exact matches rank first; a missing phrase still gets the looser matches.
+        let ranked: Vec<&str> = answer.hits.iter().map(|hit| hit.id.as_str()).collect();
+        assert_eq!(&ranked[..exact.len()], exact, "{q}: {ranked:?}");
+        if !found {
+            assert!(!ranked.is_empty(), "{q}: the words apart are still offered");
+        }
+    }
+    assert!(!index.search(&SearchRequest::query("fabrik")).unwrap().has_phrase);
+    // An excluded phrase takes away the phrase only.
+    assert_eq!(ids(&index, "stålverk -\"detaljplan för stålverket\""), Vec::<String>::new());
+    assert_eq!(ids(&index, "stålverk -\"detaljplan om stålverket\""), ["boden"]);
+}

@@ -49,6 +49,11 @@ pub struct SearchResponse {
     /// matching more than about 200,000 documents counts an even sample of the index (about
     /// 20,000 of its matches) and scales it up. The hits themselves are exact.
     approximate: bool,
+    /// Only for a query with a quoted phrase: whether any document has the phrase word for
+    /// word. Those documents are the first `matched_all` hits; when it is `false`, every hit is
+    /// a looser match (the phrase's words apart, or most of them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phrase_found: Option<bool>,
 }
 
 impl SearchResponse {
@@ -70,6 +75,7 @@ impl SearchResponse {
             matched_all: answer.matched_all as u64,
             fuzzy: answer.fuzzy,
             approximate: answer.approximate,
+            phrase_found: answer.has_phrase.then_some(answer.matched_all > 0),
         }
     }
 }

@@ -187,7 +187,11 @@ fn results(state: &PageState, request: &SearchRequest, response: &SearchResponse
             (facets(state, response))
             section class="results" aria-labelledby="resultat-rubrik" {
                 h2 id="resultat-rubrik" { (heading) }
-                @if let Some((all, rest)) = partial {
+                @if response.has_phrase && response.matched_all == 0 && response.total > 0 {
+                    p class="note phrase-missing" role="status" {
+                        "Ingen handling innehåller frasen ordagrant. Träffarna nedan innehåller orden, men inte i just den följden."
+                    }
+                } @else if let Some((all, rest)) = partial {
                     p class="note" { (all) " träffar matchar hela sökningen. Övriga " (rest) " är närliggande: de innehåller de flesta av orden eller delar av ett sammansatt sökord." }
                 }
                 @if response.approximate {
@@ -215,15 +219,21 @@ fn results(state: &PageState, request: &SearchRequest, response: &SearchResponse
 fn hits(request: &SearchRequest, response: &SearchResponse) -> Markup {
     html! {
         ol class="hits" start=(request.offset + 1) {
-            @for hit in &response.hits {
+            @for (position, hit) in response.hits.iter().enumerate() {
                 li { article {
                     h3 { a href=(document_href(&hit.id)) { (hit.title) } }
                     p class="meta" {
+                        // With a quoted phrase, the exact matches rank first; the rest are looser.
+                        @if response.has_phrase && request.offset + position >= response.matched_all {
+                            span class="loose" { "Inte exakt fras" } " · "
+                        }
                         span class={ "kind kind-" (hit.kind) } { (kind_label(hit.kind)) }
                         " · " (hit.kommun)
                         @if let Some(organ) = &hit.organ { " · " (organ) }
                         " · " time datetime=(hit.date) { (hit.date) }
                         @if let Some(dnr) = &hit.diarienummer { " · " span class="dnr" { (dnr) } }
+                        @if let Some(page) = hit.page { " · sidan " (page) }
+                        @if hit.text_origin == Some("ocr") { " · " span class="ocr" { "Inskannad text (OCR)" } }
                     }
                     // The index builds the snippet from the document's text escaped for HTML,
                     // adding only its own `<mark>` tags: the one markup we pass through.
