@@ -503,6 +503,27 @@ impl SearchIndex {
         namndsok_analysis::tokens(&mut analyzer, text).len() > stems.len()
     }
 
+    /// A filter: every one of `words` in the title — whole, as a compound part, or without
+    /// å/ä/ö. `None` when no word is left after analysis.
+    pub(crate) fn title_query(&self, words: &[String]) -> Option<Box<dyn Query>> {
+        let mut fold = self.analyzers.sv_fold.clone();
+        let clauses: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .filter_map(|word| {
+                let stem = self.analyse(word).into_iter().next()?;
+                let mut ways = vec![(Occur::Should, self.fields_query(&[("title", 1.0), ("title_parts", 1.0)], &stem))];
+                let lowercase = word.to_lowercase();
+                if lowercase.is_ascii() {
+                    if let Some(folded) = namndsok_analysis::token_texts(&mut fold, &lowercase).into_iter().next() {
+                        ways.push((Occur::Should, self.fields_query(&[("title_fold", 1.0)], &folded)));
+                    }
+                }
+                Some((Occur::Must, Box::new(BooleanQuery::new(ways)) as Box<dyn Query>))
+            })
+            .collect();
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
     /// The main-field tokens of a text.
     pub(crate) fn analyse(&self, text: &str) -> Vec<String> {
         let mut analyzer = self.analyzers.sv.clone();

@@ -55,6 +55,11 @@ pub enum FieldFilter {
     Kind(Kind),
     /// `datum:` — inclusive bounds.
     Dates(Option<NaiveDate>, Option<NaiveDate>),
+    /// `namnd:` — a nämnd as typed; resolved against the index's nämnder when searching
+    /// (case and å/ä/ö aside, the whole name or a word it starts), else searched as words.
+    Organ(String),
+    /// `titel:` — words the title must hold (they are searched as words too).
+    Title(Vec<String>),
 }
 
 impl FieldFilter {
@@ -87,6 +92,12 @@ impl FieldFilter {
                 "ärende" | "arende" | "ärenden" | "arenden" => Some(FieldFilter::Kind(Kind::Arende)),
                 other => Kind::parse(other).map(FieldFilter::Kind),
             },
+            "namnd" | "nämnd" | "organ" => has_letter_or_digit(value).then(|| FieldFilter::Organ(value.to_string())),
+            "titel" | "title" | "rubrik" => {
+                let words: Vec<String> =
+                    value.split(is_separator).filter(|w| has_letter_or_digit(w)).map(str::to_string).collect();
+                (!words.is_empty()).then_some(FieldFilter::Title(words))
+            }
             "datum" => {
                 let (from, to) = value.split_once("..").unwrap_or((value, value));
                 let from = if from.is_empty() { None } else { Some(date_bound(from, false)?) };
@@ -256,6 +267,13 @@ fn lex(query: &str) -> Vec<Lexeme> {
                 (value.to_string(), end)
             };
             if let Some(filter) = FieldFilter::resolve(field, &value) {
+                // The title's words are searched too: they rank, and their snippets show.
+                if let FieldFilter::Title(words) = &filter {
+                    match words.len() {
+                        1 if !quoted => lexemes.push(Lexeme::Word { text: words[0].clone(), negated: false }),
+                        _ => lexemes.push(Lexeme::Phrase { words: words.clone(), negated: false }),
+                    }
+                }
                 lexemes.push(Lexeme::Field(filter));
                 i = next.max(start + 1);
                 continue;

@@ -247,10 +247,8 @@ impl SearchIndex {
         request: &SearchRequest,
         started: Instant,
     ) -> Result<SearchResponse, IndexError> {
-        let parsed = query::parse(&request.q);
-        let narrowed = narrowed(request, &parsed);
+        let (parsed, narrowed, filters) = self.prepare(&searcher, request);
         let request = &narrowed;
-        let filters = self.filter_queries(request);
         let sort = if parsed.is_empty() && request.sort == Sort::Relevance { Sort::DateDesc } else { request.sort };
 
         let loosened = Loosened::default();
@@ -409,15 +407,93 @@ impl SearchIndex {
         term_sum(weights).map(|sum| (sum, bound))
     }
 
+    /// The query parsed, the request narrowed by the query's fields, and the filters of both.
+    /// `namnd:` is resolved here against the nämnder the index holds (a value that names none
+    /// is searched as its words); `titel:` adds a filter that its words be in the title.
+    fn prepare(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+    ) -> (query::ParsedQuery, SearchRequest, Vec<Box<dyn tantivy::query::Query>>) {
+        let mut parsed = query::parse(&request.q);
+        let mut organs: Vec<Vec<String>> = Vec::new();
+        let mut unresolved: Vec<String> = Vec::new();
+        for filter in &parsed.filters {
+            if let query::FieldFilter::Organ(value) = filter {
+                match self.organs_named(searcher, value) {
+                    found if found.is_empty() => unresolved.push(value.clone()),
+                    found => organs.push(found),
+                }
+            }
+        }
+        for value in unresolved {
+            let words: Vec<String> =
+                value.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect();
+            match words.len() {
+                0 => {}
+                1 => parsed.required.push(Clause::Word(words[0].clone())),
+                _ => parsed.required.push(Clause::Phrase(words)),
+            }
+        }
+        let mut narrowed = narrowed(request, &parsed);
+        for found in organs {
+            if narrowed.organ.is_empty() {
+                narrowed.organ = found;
+            } else {
+                narrowed.organ.retain(|organ| found.contains(organ));
+                if narrowed.organ.is_empty() {
+                    narrowed.organ.push(String::new());
+                }
+            }
+        }
+        let mut filters = self.filter_queries(&narrowed);
+        for filter in &parsed.filters {
+            if let query::FieldFilter::Title(words) = filter {
+                filters.extend(self.title_query(words));
+            }
+        }
+        (parsed, narrowed, filters)
+    }
+
+    /// The nämnder in the index that `value` names: those equal to it, case and å/ä/ö aside;
+    /// failing that, those with a word that starts with it (`bygg` → `Byggnadsnämnden`,
+    /// `Bygg- och miljönämnden`).
+    fn organs_named(&self, searcher: &Searcher, value: &str) -> Vec<String> {
+        let key = |text: &str| namndsok_analysis::AsciiFold::fold(&text.trim().to_lowercase());
+        let wanted = key(value);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let field = self.fields.get("organ");
+        let mut all = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else { continue };
+            let Ok(mut stream) = inverted.terms().stream() else { continue };
+            while stream.advance() {
+                if let Ok(organ) = std::str::from_utf8(stream.key()) {
+                    all.insert(organ.to_string());
+                }
+            }
+        }
+        let equal: Vec<String> = all.iter().filter(|organ| key(organ) == wanted).cloned().collect();
+        if !equal.is_empty() {
+            return equal;
+        }
+        all.into_iter()
+            .filter(|organ| {
+                let organ = key(organ);
+                organ.starts_with(&wanted) || organ.split([' ', '-']).any(|word| word.starts_with(&wanted))
+            })
+            .collect()
+    }
+
     /// The ids of every document that matches `request` with every word — the semantics of a
     /// date-sorted search, which is what alerts use — without ranking, facets, snippets or
     /// stored documents. Paging parameters are ignored.
     pub fn matching_ids(&self, request: &SearchRequest) -> Result<Vec<String>, IndexError> {
         let searcher = self.searcher();
-        let parsed = query::parse(&request.q);
-        let narrowed = narrowed(request, &parsed);
+        let (parsed, narrowed, filters) = self.prepare(&searcher, request);
         let request = &narrowed;
-        let filters = self.filter_queries(request);
         let loosened = Loosened::default();
         let typos = request.options.typo_tolerance;
         let mut mode =
@@ -634,6 +710,8 @@ pub(crate) fn narrowed(request: &SearchRequest, parsed: &query::ParsedQuery) -> 
             FieldFilter::Kommun(code) => kommun.push(code.clone()),
             FieldFilter::Lan(code) => lan.push(code.clone()),
             FieldFilter::Kind(kind) => kinds.push(*kind),
+            // Resolved against the index (see `SearchIndex::prepare`), or title words.
+            FieldFilter::Organ(_) | FieldFilter::Title(_) => {}
             FieldFilter::Dates(from, to) => {
                 narrowed.from = narrowed.from.max(*from);
                 narrowed.to = match (narrowed.to, *to) {

@@ -555,3 +555,48 @@ fn a_quoted_phrase_means_its_words_in_order_stop_words_included() {
     assert_eq!(ids(&index, "stålverk -\"detaljplan för stålverket\""), Vec::<String>::new());
     assert_eq!(ids(&index, "stålverk -\"detaljplan om stålverket\""), ["boden"]);
 }
+
+/// `namnd:` names a nämnd the index holds (case and å/ä/ö aside, or a word it starts), and
+/// `titel:` keeps the documents with its words in the title.
+#[test]
+fn namnd_and_titel_fields_narrow_the_search() {
+    let index = SearchIndex::create_in_ram(ConfigFiles::bundled()).unwrap();
+    let documents: Vec<Document> = [
+        ("garage", "Byggnadsnämnden", "Bygglov för garage", "Enligt kommunens policy."),
+        ("carport", "Bygg- och miljönämnden", "Bygglov för carport", "Beslut om bygglov."),
+        ("policy", "Kommunstyrelsen", "Policy för bygglov", "Byggnadsnämnden yttrar sig."),
+    ]
+    .iter()
+    .map(|(id, organ, title, body)| {
+        let json = serde_json::json!({"id": id, "kind": "arende", "kommun_kod": "1480", "organ": organ, "title": title, "body": body, "date": "2024-01-10"});
+        Document::from_json_line(&json.to_string(), Registry::global()).unwrap().document
+    })
+    .collect();
+    index.upsert(&documents).unwrap();
+    let sorted = |q: &str| {
+        let mut found = ids(&index, q);
+        found.sort();
+        found
+    };
+    let table: [(&str, &[&str]); 8] = [
+        ("bygglov namnd:byggnadsnämnden", &["garage"]),
+        ("bygglov namnd:Byggnadsnamnden", &["garage"]),
+        ("bygglov nämnd:bygg", &["carport", "garage"]),
+        ("bygglov namnd:miljönämnden", &["carport"]),
+        ("namnd:\"bygg- och miljönämnden\"", &["carport"]),
+        ("policy", &["garage", "policy"]),
+        ("titel:policy", &["policy"]),
+        ("titel:bygglov namnd:kommunstyrelsen", &["policy"]),
+    ];
+    for (q, expected) in table {
+        assert_eq!(sorted(q), expected, "{q}");
+    }
+    // A nämnd the index does not hold is searched as its words: "kulturnämnden" is in no
+    // document (date order requires every word).
+    let by_date =
+        SearchRequest { sort: namndsok_index::Sort::DateDesc, ..SearchRequest::query("bygglov namnd:kulturnämnden") };
+    assert!(index.search(&by_date).unwrap().hits.is_empty());
+    // With the organ parameter, both must hold.
+    let request = SearchRequest { organ: vec!["Kommunstyrelsen".into()], ..SearchRequest::query("bygglov namnd:bygg") };
+    assert!(index.search(&request).unwrap().hits.is_empty());
+}
