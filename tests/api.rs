@@ -67,7 +67,10 @@ fn search_contract_over_http() {
     for id in ["t-1493-1", "t-1493-2"] {
         assert!(found.contains(&id.to_string()), "{id} in {found:?}");
     }
-    assert_eq!(response["total"].as_u64().unwrap() as usize, found.len());
+    // Full matches are counted; near matches are ranked after them and counted apart.
+    let (total, near) = (response["total"].as_u64().unwrap(), response["near_matches"].as_u64().unwrap());
+    assert_eq!((total + near) as usize, found.len(), "{response}");
+    assert_eq!(response["matched_all"], response["total"]);
     let first = &response["hits"][0];
     for field in [
         "id",
@@ -104,6 +107,26 @@ fn search_contract_over_http() {
         assert!(!values.is_empty(), "{facet}");
         if facet != "organ" {
             assert_eq!(sum, response["total"].as_u64().unwrap(), "{facet} counts add up");
+        }
+    }
+
+    // The total and the facets are the same whatever the sort: the documents that match the
+    // whole query. A relevance search adds near matches after them, labelled by their count.
+    for q in ["batterifabrik", "batterifabrik+Luleå", "batteri+fabrik+skola", "%22ny+batterifabrik%22", "förskola", "kommun:1493"] {
+        let relevance = search(&server, &format!("q={q}&limit=100"));
+        for sort in ["date_desc", "date_asc"] {
+            let dated = search(&server, &format!("q={q}&limit=100&sort={sort}"));
+            assert_eq!(relevance["total"], dated["total"], "{q} {sort}");
+            assert_eq!(relevance["facets"], dated["facets"], "{q} {sort}");
+            assert_eq!(dated["near_matches"], 0, "{q} {sort}");
+            assert_eq!(dated["hits"].as_array().unwrap().len() as u64, dated["total"].as_u64().unwrap(), "{q} {sort}");
+            // The full matches are the first hits of the relevance order.
+            let total = dated["total"].as_u64().unwrap() as usize;
+            let mut first: Vec<String> = ids(&relevance).into_iter().take(total).collect();
+            let mut full = ids(&dated);
+            first.sort();
+            full.sort();
+            assert_eq!(first, full, "{q} {sort}");
         }
     }
 

@@ -343,9 +343,12 @@ impl SearchIndex {
                 .collect();
             let all = prune::estimate(&searcher, query.as_ref(), true, budget, pilot)?;
             let counted = stage.elapsed();
+            let mut counts = all.counts;
             let (matched_all, strict_exact) = if within || tiers > 1 {
+                // The facets of the documents with every word, as a date-sorted search counts them.
                 let strict =
-                    prune::estimate(&searcher, seekable(strict_query().as_ref()).as_ref(), false, budget, None)?;
+                    prune::estimate(&searcher, seekable(strict_query().as_ref()).as_ref(), true, budget, None)?;
+                counts = strict.counts;
                 (strict.total.min(all.total), strict.exact)
             } else {
                 (all.total, true)
@@ -361,13 +364,16 @@ impl SearchIndex {
                 exact = all.exact,
                 "pruned search"
             );
-            (all.total, all.counts, page, matched_all, all.exact && strict_exact)
+            (all.total, counts, page, matched_all, all.exact && strict_exact)
         } else {
             let top_tier = (!within && tiers > 0).then_some(tiers as f32 * TIER);
-            let (total, counts, page, in_top_tier, exact) =
+            let (total, mut counts, page, in_top_tier, exact) =
                 self.collect(&searcher, query.as_ref(), request, sort, top_tier)?;
             let matched_all = if within {
-                searcher.search(strict_query().as_ref(), &Count)?
+                // The strict matches and their facets, counted apart.
+                let (strict, strict_counts) = searcher.search(strict_query().as_ref(), &(Count, FacetCollector))?;
+                counts = strict_counts;
+                strict
             } else if top_tier.is_some() {
                 in_top_tier
             } else {
@@ -553,9 +559,19 @@ impl SearchIndex {
                         tiers + (score - tiers) * (1.0 + recency * freshness(date, today))
                     }
                 });
-                let tier = ScoreAtLeast(top_tier.unwrap_or(Score::MAX));
-                let (total, counts, page, in_top_tier) =
-                    searcher.search(query, &(Count, FacetCollector, ranked, tier))?;
+                // Facets count the documents with every word (the top tier when there are
+                // tiers): the same counts a date-sorted search of the query shows.
+                let (total, counts, page, in_top_tier) = match top_tier {
+                    Some(threshold) => {
+                        let (total, page, (in_top_tier, counts)) =
+                            searcher.search(query, &(Count, ranked, TopTierFacets(threshold)))?;
+                        (total, counts, page, in_top_tier)
+                    }
+                    None => {
+                        let (total, counts, page) = searcher.search(query, &(Count, FacetCollector, ranked))?;
+                        (total, counts, page, 0)
+                    }
+                };
                 let page =
                     page.into_iter().map(|(score, address)| (score - (score / TIER).floor() * TIER, address)).collect();
                 (total, counts, page, in_top_tier, true)
@@ -606,40 +622,47 @@ impl SearchIndex {
     }
 }
 
-/// Counts the matches scoring at least a threshold (the top tier of a tiered query).
-pub(crate) struct ScoreAtLeast(Score);
+/// Counts the matches scoring at least a threshold (the top tier of a tiered query), and their
+/// facets: the counts of the documents with every word, whatever else the ranking adds.
+pub(crate) struct TopTierFacets(Score);
 
-pub(crate) struct ScoreAtLeastSegment {
+pub(crate) struct TopTierFacetsSegment {
     threshold: Score,
     count: usize,
+    facets: crate::facets::FacetSegmentCollector,
 }
 
-impl Collector for ScoreAtLeast {
-    type Fruit = usize;
-    type Child = ScoreAtLeastSegment;
+impl Collector for TopTierFacets {
+    type Fruit = (usize, FacetCounts);
+    type Child = TopTierFacetsSegment;
 
-    fn for_segment(&self, _segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<ScoreAtLeastSegment> {
-        Ok(ScoreAtLeastSegment { threshold: self.0, count: 0 })
+    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<TopTierFacetsSegment> {
+        Ok(TopTierFacetsSegment { threshold: self.0, count: 0, facets: FacetCollector.for_segment(segment, reader)? })
     }
 
     fn requires_scoring(&self) -> bool {
         true
     }
 
-    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<usize> {
-        Ok(counts.into_iter().sum())
+    fn merge_fruits(&self, fruits: Vec<(usize, FacetCounts)>) -> tantivy::Result<(usize, FacetCounts)> {
+        let count = fruits.iter().map(|(count, _)| count).sum();
+        let facets = FacetCollector.merge_fruits(fruits.into_iter().map(|(_, facets)| facets).collect())?;
+        Ok((count, facets))
     }
 }
 
-impl SegmentCollector for ScoreAtLeastSegment {
-    type Fruit = usize;
+impl SegmentCollector for TopTierFacetsSegment {
+    type Fruit = (usize, FacetCounts);
 
-    fn collect(&mut self, _doc: DocId, score: Score) {
-        self.count += usize::from(score >= self.threshold);
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if score >= self.threshold {
+            self.count += 1;
+            self.facets.collect(doc, score);
+        }
     }
 
-    fn harvest(self) -> usize {
-        self.count
+    fn harvest(self) -> (usize, FacetCounts) {
+        (self.count, self.facets.harvest())
     }
 }
 

@@ -34,6 +34,8 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
 /// (the index returns typed values and knows nothing of JSON or cursors).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
+    /// Documents that match the whole query (every word; a quoted phrase word for word): the
+    /// same whatever the sort, and what the facets count.
     total: u64,
     took_ms: u64,
     hits: Vec<Hit>,
@@ -41,8 +43,13 @@ pub struct SearchResponse {
     facets: Facets,
     /// Opaque; give it as `cursor` for the next page.
     next_cursor: Option<String>,
-    /// How many of `total` match every word.
+    /// How many documents match every word: the same as `total` (kept for clients that
+    /// read it).
     matched_all: u64,
+    /// With `sort=relevance`, documents that match the query only in part (most of its words,
+    /// a compound's parts, a phrase's words apart). They are ranked after the `total` full
+    /// matches, and the cursor pages on into them; a date-sorted search shows full matches only.
+    near_matches: u64,
     /// True when the hits include typo-tolerant matches.
     fuzzy: bool,
     /// True when `total`, `matched_all` and the facet counts are estimates: a relevance search
@@ -62,7 +69,7 @@ impl SearchResponse {
             values.into_iter().map(|v| FacetValue { value: v.value, label: v.label, count: v.count }).collect()
         };
         SearchResponse {
-            total: answer.total as u64,
+            total: answer.matched_all as u64,
             took_ms: answer.took_ms,
             next_cursor: next_cursor(request, answer.total),
             hits: answer.hits.into_iter().map(Hit::from).collect(),
@@ -73,6 +80,7 @@ impl SearchResponse {
                 year: values(answer.facets.year),
             },
             matched_all: answer.matched_all as u64,
+            near_matches: answer.total.saturating_sub(answer.matched_all) as u64,
             fuzzy: answer.fuzzy,
             approximate: answer.approximate,
             phrase_found: answer.has_phrase.then_some(answer.matched_all > 0),

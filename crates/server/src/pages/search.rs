@@ -155,20 +155,18 @@ fn filter_label(key: &str, value: &str) -> String {
 
 fn results(state: &PageState, request: &SearchRequest, response: &SearchResponse, feed: &str, watch: bool) -> Markup {
     let active: Vec<&(String, String)> = state.pairs.iter().filter(|(k, _)| FILTERS.contains(&k.as_str())).collect();
-    let heading = match response.total {
+    // The count is of the full matches, whatever the sort; a relevance search lists the near
+    // matches after them, and says how many there are.
+    let heading = match response.matched_all {
+        0 if response.total > 0 => "Inga träffar på hela sökningen".to_string(),
         0 => "Inga träffar".to_string(),
         1 => "1 träff".to_string(),
         n if response.approximate => format!("Cirka {} träffar", about(n)),
         n => format!("{n} träffar"),
     };
-    let partial = (response.total > 0 && response.matched_all < response.total && !request.q.is_empty()).then(|| {
-        let (all, rest) = (response.matched_all, response.total - response.matched_all);
-        if response.approximate {
-            (about(all), about(rest))
-        } else {
-            (all.to_string(), rest.to_string())
-        }
-    });
+    let near = response.total.saturating_sub(response.matched_all);
+    let partial =
+        (near > 0 && !request.q.is_empty()).then(|| if response.approximate { about(near) } else { near.to_string() });
     html! {
         (search_form(state, Some(request)))
         @if !active.is_empty() {
@@ -191,8 +189,9 @@ fn results(state: &PageState, request: &SearchRequest, response: &SearchResponse
                     p class="note phrase-missing" role="status" {
                         "Ingen handling innehåller frasen ordagrant. Träffarna nedan innehåller orden, men inte i just den följden."
                     }
-                } @else if let Some((all, rest)) = partial {
-                    p class="note" { (all) " träffar matchar hela sökningen. Övriga " (rest) " är närliggande: de innehåller de flesta av orden eller delar av ett sammansatt sökord." }
+                }
+                @if let Some(near) = partial {
+                    p class="note" { "Efter dem visas " (near) " närliggande träffar: de innehåller de flesta av orden, orden var för sig eller delar av ett sammansatt sökord." }
                 }
                 @if response.approximate {
                     p class="note" { "Sökningen ger så många träffar att antalen är uppskattade från ett stickprov. De bästa träffarna visas ändå i rätt ordning." }
@@ -224,8 +223,8 @@ fn hits(request: &SearchRequest, response: &SearchResponse) -> Markup {
                     h3 { a href=(document_href(&hit.id)) { (hit.title) } }
                     p class="meta" {
                         // With a quoted phrase, the exact matches rank first; the rest are looser.
-                        @if response.has_phrase && request.offset + position >= response.matched_all {
-                            span class="loose" { "Inte exakt fras" } " · "
+                        @if request.offset + position >= response.matched_all {
+                            span class="loose" { @if response.has_phrase { "Inte exakt fras" } @else { "Närliggande" } } " · "
                         }
                         span class={ "kind kind-" (hit.kind) } { (kind_label(hit.kind)) }
                         " · " (hit.kommun)
