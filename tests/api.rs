@@ -112,7 +112,14 @@ fn search_contract_over_http() {
 
     // The total and the facets are the same whatever the sort: the documents that match the
     // whole query. A relevance search adds near matches after them, labelled by their count.
-    for q in ["batterifabrik", "batterifabrik+Luleå", "batteri+fabrik+skola", "%22ny+batterifabrik%22", "förskola", "kommun:1493"] {
+    for q in [
+        "batterifabrik",
+        "batterifabrik+Luleå",
+        "batteri+fabrik+skola",
+        "%22ny+batterifabrik%22",
+        "förskola",
+        "kommun:1493",
+    ] {
         let relevance = search(&server, &format!("q={q}&limit=100"));
         for sort in ["date_desc", "date_asc"] {
             let dated = search(&server, &format!("q={q}&limit=100&sort={sort}"));
@@ -293,4 +300,72 @@ fn responses_are_gzipped_for_clients_that_accept_it() {
     let head = String::from_utf8_lossy(&raw[..raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap()]).to_lowercase();
     assert!(head.contains("content-encoding: gzip"), "{head}");
     assert!(head.contains("content-security-policy"), "{head}");
+}
+
+/// Every rule of the query language over HTTP, date-sorted (full matches only) so that each row
+/// says exactly which documents the query means; phrase rows also say whether the phrase was
+/// found.
+#[test]
+fn the_query_language_over_http() {
+    let (_dir, server) = served_fixture();
+    // (q, the ids a date-sorted search returns, sorted)
+    let table: &[(&str, &[&str])] = &[
+        ("batterifabrik", &["t-1480-1", "t-1493-1", "t-1493-2"]),
+        // Exclusions take away everything the word finds alone: its forms, and the kommun it names.
+        ("batterifabrik -markanvisningsavtal", &["t-1480-1"]),
+        ("batterifabrik -Mariestad", &["t-1480-1"]),
+        ("fabrik -\"fabrik för battericeller\"", &["t-1493-1", "t-1493-2", "t-2482-1", "t-xss"]),
+        // Phrases: the words in order, stop words included.
+        ("\"detaljplan för\"", &["t-1280-1", "t-1480-1"]),
+        ("\"detaljplan för en fabrik\"", &["t-1480-1"]),
+        ("\"detaljplan om en fabrik\"", &[]),
+        ("\"gång- och cykelväg\"", &["t-0180-2"]),
+        // Fields.
+        ("batterifabrik kommun:Göteborg", &["t-1480-1"]),
+        ("batterifabrik kommun:1493", &["t-1493-1", "t-1493-2"]),
+        ("batteri lan:\"Västra Götaland\"", &["t-14-1", "t-1480-1", "t-1493-1", "t-1493-2"]),
+        ("batteri lan:14", &["t-14-1", "t-1480-1", "t-1493-1", "t-1493-2"]),
+        ("batterifabrik typ:protokoll", &["t-1493-2"]),
+        ("namnd:utbildningsnämnden", &["t-0180-1"]),
+        ("förskola namnd:utbildning", &["t-0180-1"]),
+        ("titel:markanvisningsavtal", &["t-1493-2"]),
+        ("dnr:\"KS 2023/412\"", &["t-1493-1", "t-1493-2", "t-1493-3"]),
+        ("fabrik datum:2022..2023", &["t-1480-1", "t-1493-1", "t-1493-2"]),
+        ("fabrik datum:2024", &["t-xss"]),
+        // An unknown field, or one that names nothing, is searched as its words.
+        ("hästen färg:okänd", &[]),
+        ("batterifabrik kommun:Atlantis", &[]),
+    ];
+    let mut wrong = Vec::new();
+    for (q, expected) in table {
+        let response = search(&server, &format!("q={}&sort=date_desc&limit=100", encode(q)));
+        let mut found = ids(&response);
+        found.sort();
+        if found != *expected {
+            wrong.push(format!("{q}: {found:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    for (q, expected) in table {
+        let response = search(&server, &format!("q={}&sort=date_desc&limit=100", encode(q)));
+        assert_eq!(response["total"].as_u64().unwrap() as usize, expected.len(), "{q}");
+        if q.contains('"') && !q.contains('-') && !q.contains(':') {
+            assert_eq!(response["phrase_found"], !expected.is_empty(), "{q}: {response}");
+        }
+    }
+    // A phrase nobody wrote: relevance still offers its words, after saying so.
+    let missing = search(&server, &format!("q={}", encode("\"detaljplan om en fabrik\"")));
+    assert_eq!(missing["phrase_found"], false);
+    assert_eq!(missing["total"], 0);
+    assert!(missing["near_matches"].as_u64().unwrap() > 0, "{missing}");
+    assert!(!ids(&missing).is_empty());
+    let page = server.get(&format!("/?q={}", encode("\"detaljplan om en fabrik\"")));
+    assert!(page.body.contains("Ingen handling innehåller frasen ordagrant"), "{}", page.body);
+    assert!(page.body.contains("Inte exakt fras"));
+    // The help page documents every field.
+    let help = server.get("/hjalp");
+    assert_eq!(help.status, 200);
+    for field in ["kommun:", "lan:", "namnd:", "typ:", "titel:", "dnr:", "datum:", "exakt fras", "-ord"] {
+        assert!(help.body.contains(field), "{field}");
+    }
 }

@@ -324,6 +324,44 @@ fn a_matching_paragraph_is_told_once_not_with_its_whole_protokoll() {
     assert_eq!(payload.documents.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a-1-fil-p2"]);
 }
 
+/// A saved search means what the same search means: phrases word for word (stop words
+/// included), exclusions, and the query's fields (`namnd:`, `titel:`).
+#[test]
+fn saved_searches_use_the_query_language_of_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let account = confirmed_account(&store, "anna@example.org");
+    let now = Utc::now();
+    let with = |id: &str, title: &str, organ: &str| {
+        let mut document = doc(id, "1480", title, "2025-01-10", None);
+        document.organ = Some(organ.into());
+        document
+    };
+    let batch = vec![
+        with("bn-1", "Beslut om bygglov för garage", "Byggnadsnämnden"),
+        with("bn-2", "Beslut i bygglov för carport", "Byggnadsnämnden"),
+        with("ks-1", "Beslut om bygglov för stadshuset", "Kommunstyrelsen"),
+        with("ks-2", "Riktlinjer för bygglov", "Kommunstyrelsen"),
+    ];
+    let table: [(&str, &[&str]); 5] = [
+        ("\"beslut om bygglov\"", &["bn-1", "ks-1"]),
+        ("\"beslut om bygglov\" namnd:byggnadsnämnden", &["bn-1"]),
+        ("bygglov -stadshuset namnd:kommunstyrelsen", &["ks-2"]),
+        ("titel:riktlinjer", &["ks-2"]),
+        ("bygglov namnd:bygg -garage", &["bn-2"]),
+    ];
+    let mut matcher = matcher();
+    for (q, expected) in table {
+        let search = store.create_saved_search(account, &NewSearch::email(SavedQuery::words(q)), now).unwrap();
+        matcher.match_batch(&store, &batch, now).unwrap();
+        let payload: AlertPayload =
+            serde_json::from_value(store.outbox_for_search(search.id).unwrap()[0].payload.clone()).unwrap();
+        let mut found: Vec<&str> = payload.documents.iter().map(|d| d.id.as_str()).collect();
+        found.sort();
+        assert_eq!(found, expected, "{q}");
+    }
+}
+
 #[test]
 fn a_flood_above_the_cap_becomes_one_summary() {
     let dir = tempfile::tempdir().unwrap();

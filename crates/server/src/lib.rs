@@ -120,6 +120,7 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/", get(web::search_page)),
         ("/d/{id}", get(web::document_page)),
         ("/status", get(web::status_page)),
+        ("/hjalp", get(web::help_page)),
         ("/bevaka", post(alert_pages::watch)),
         ("/confirm/{token}", get(alert_pages::confirm_form).post(alert_pages::confirm)),
         ("/unsubscribe/{token}", get(alert_pages::unsubscribe).post(alert_pages::unsubscribe)),

@@ -147,12 +147,15 @@ macro_rules! search_params {
         #[into_params(parameter_in = Query)]
         #[allow(dead_code)]
         pub struct $name {
-            /// The query as a person types it: words, "phrases", -exclusion (everything the
-            /// word finds on its own), OR, a diarienummer, and fields that narrow like the
-            /// filters: kommun:Luleå (name or code), lan:Norrbotten, typ:anslag,
-            /// datum:2024-01..2024-06 (a day, month or year, or a range; an end may be open),
-            /// dnr:"KS 2023/412".
+            /// The query as a person types it: words, "phrases" (the words in that order, stop
+            /// words included; `phrase_found` says whether any document has it), -exclusion
+            /// (everything the word finds on its own), -"phrase", OR, a diarienummer, and fields:
+            /// kommun:Luleå (name or code), lan:Norrbotten, typ:anslag, namnd:byggnadsnämnden
+            /// (a nämnd, case and å/ä/ö aside, or a word its name starts), titel:word (in the
+            /// title), datum:2024-01..2024-06 (a day, month or year, or a range; an end may be
+            /// open), dnr:"KS 2023/412". Fields narrow like the filters (both must hold).
             /// A field that names nothing, or an unknown one, is searched as words.
+            /// The same query means the same in saved searches and alerts. Help in Swedish: /hjalp.
             q: Option<String>,
             /// Kommunkod (4 digits) or länskod of a region (2 digits); repeatable (OR).
             #[param(style = Form, explode)]

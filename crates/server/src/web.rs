@@ -84,6 +84,11 @@ pub async fn document_page(State(state): State<AppState>, Path(id): Path<String>
     html_response(StatusCode::OK, pages::document::document_page(&document, &related, today))
 }
 
+/// `GET /hjalp`: how to search.
+pub async fn help_page() -> Response {
+    html_response(StatusCode::OK, pages::help::help_page())
+}
+
 /// `GET /status`: how fresh the data is, per kommun and region.
 pub async fn status_page(State(state): State<AppState>) -> Response {
     let index = state.index.clone();

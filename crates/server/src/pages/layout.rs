@@ -63,7 +63,7 @@ pub fn page(title: &str, head: Option<Markup>, body: Markup) -> Markup {
                 a class="skip" href="#innehall" { "Hoppa till innehållet" }
                 header class="site" {
                     p class="brand" { a href="/" { "Nämndsök" } }
-                    nav aria-label="Webbplats" { a href="/" { "Sök" } " " a href="/status" { "Datastatus" } }
+                    nav aria-label="Webbplats" { a href="/" { "Sök" } " " a href="/hjalp" { "Så söker du" } " " a href="/status" { "Datastatus" } }
                 }
                 main id="innehall" { (body) }
                 footer class="site" {

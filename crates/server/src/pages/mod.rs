@@ -20,6 +20,7 @@
 pub mod alerts;
 pub mod document;
 pub mod errors;
+pub mod help;
 pub mod layout;
 pub mod search;
 pub mod status;
