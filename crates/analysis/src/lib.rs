@@ -18,6 +18,7 @@
 
 pub mod decompound;
 pub mod fold;
+pub mod grams;
 pub mod memo;
 pub mod normalise;
 pub mod pipeline;
@@ -29,6 +30,7 @@ pub mod synonyms;
 
 pub use decompound::{DecompoundMode, Decompounder, Lexicon};
 pub use fold::AsciiFold;
+pub use grams::{phrase_terms, CommonGrams};
 pub use normalise::SwedishNormaliser;
 pub use pipeline::{AnalyzerSpec, PipelineError};
 pub use resources::Resources;

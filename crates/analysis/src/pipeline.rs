@@ -12,6 +12,7 @@
 //! | `ascii_fold` | [`crate::AsciiFold`] |
 //! | `decompound_parts` | [`crate::Decompounder`], parts of compounds only |
 //! | `decompound_with_whole` | [`crate::Decompounder`], every word plus its parts |
+//! | `common_grams_sv` | [`crate::CommonGrams`]: stop words only in bigrams (`beslut_om`); last |
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use tantivy::tokenizer::{
 
 use crate::decompound::{DecompoundMode, Decompounder};
 use crate::fold::AsciiFold;
+use crate::grams::CommonGrams;
 use crate::memo::{FxHashMap, Memo};
 use crate::normalise::SwedishNormaliser;
 use crate::resources::Resources;
@@ -61,8 +63,16 @@ impl AnalyzerSpec {
         if self.filters.is_empty() {
             return Ok(builder.build());
         }
-        let steps = self
-            .filters
+        // `common_grams_sv` looks at the next token too, so it is not a per-token step: it
+        // comes last, after the chain.
+        let (filters, grams) = match self.filters.split_last() {
+            Some((last, rest)) if last == "common_grams_sv" => (rest, true),
+            _ => (self.filters.as_slice(), false),
+        };
+        if filters.iter().any(|name| name == "common_grams_sv") {
+            return Err(PipelineError::UnknownFilter("common_grams_sv (it must be the last filter)".into()));
+        }
+        let steps = filters
             .iter()
             .map(|name| {
                 Ok(match name.as_str() {
@@ -72,7 +82,12 @@ impl AnalyzerSpec {
                 })
             })
             .collect::<Result<Vec<Step>, PipelineError>>()?;
-        Ok(builder.filter_dynamic(ChainFilter { steps: Arc::new(steps), shared: Arc::new(Memo::default()) }).build())
+        let chained = builder.filter_dynamic(ChainFilter { steps: Arc::new(steps), shared: Arc::new(Memo::default()) });
+        Ok(if grams {
+            chained.filter_dynamic(CommonGrams::new(resources.stop_words.clone())).build()
+        } else {
+            chained.build()
+        })
     }
 }
 
@@ -280,6 +295,7 @@ mod tests {
             builder = match name.as_str() {
                 "lowercase" => builder.filter_dynamic(LowerCaser),
                 "remove_long" => builder.filter_dynamic(RemoveLongFilter::limit(LONG_TOKEN_BYTES)),
+                "common_grams_sv" => builder.filter_dynamic(CommonGrams::new(resources.stop_words.clone())),
                 other => builder.filter_dynamic(RuleFilter::new(rule_by_name(other, resources).unwrap())),
             };
         }

@@ -111,8 +111,8 @@ pub const REQUIRED_FIELDS: &[(&str, FieldType)] = &[
     ("body_parts", FieldType::Text),
     ("title_fold", FieldType::Text),
     ("body_fold", FieldType::Text),
-    ("title_exact", FieldType::Text),
-    ("body_exact", FieldType::Text),
+    ("title_grams", FieldType::Text),
+    ("body_grams", FieldType::Text),
     ("title_foreign", FieldType::Text),
     ("body_foreign", FieldType::Text),
     ("dnr", FieldType::Keyword),
@@ -121,7 +121,7 @@ pub const REQUIRED_FIELDS: &[(&str, FieldType)] = &[
 
 /// Analyzers the query code uses directly.
 pub const REQUIRED_ANALYZERS: &[&str] =
-    &["sv", "sv_parts", "sv_fold", "sv_exact", "sv_highlight", "keyword", "en", "fi", "de"];
+    &["sv", "sv_parts", "sv_fold", "sv_exact", "sv_grams", "sv_highlight", "keyword", "en", "fi", "de"];
 
 impl SchemaConfig {
     pub fn parse(files: &ConfigFiles) -> Result<(SchemaConfig, AnalyzersConfig), IndexError> {

@@ -475,23 +475,34 @@ impl SearchIndex {
     }
 
     /// `text` word for word (lower case, stop words kept) in the title or the body: what a
-    /// quoted phrase with stop words means. `None` for fewer than two words.
+    /// quoted phrase with stop words means, found through the common-grams fields (see
+    /// `namndsok_analysis::grams`). `None` for fewer than two words.
     pub(crate) fn exact_phrase_query(&self, text: &str) -> Option<Box<dyn Query>> {
         let ranking = &self.schema_config.ranking;
         let mut analyzer = self.analyzers.sv_exact.clone();
-        let tokens = namndsok_analysis::tokens(&mut analyzer, text);
-        if tokens.len() < 2 {
+        let words: Vec<String> = namndsok_analysis::token_texts(&mut analyzer, text);
+        let terms = namndsok_analysis::phrase_terms(&words, &self.resources.stop_words);
+        if terms.is_empty() {
             return None;
         }
-        let first = tokens[0].position;
-        let per_field: Vec<(Occur, Box<dyn Query>)> = [("title_exact", ranking.title), ("body_exact", ranking.body)]
+        let per_field: Vec<(Occur, Box<dyn Query>)> = [("title_grams", ranking.title), ("body_grams", ranking.body)]
             .into_iter()
             .map(|(field, weight)| {
                 let field = self.fields.get(field);
-                let terms: Vec<(usize, Term)> =
-                    tokens.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.text))).collect();
-                let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0));
-                (Occur::Should, Box::new(Weighted::new(phrase, weight)) as Box<dyn Query>)
+                let query: Box<dyn Query> = match terms.as_slice() {
+                    [(_, only)] => {
+                        Box::new(TermQuery::new(Term::from_field_text(field, only), IndexRecordOption::WithFreqs))
+                    }
+                    _ => {
+                        let first = terms[0].0;
+                        let positioned: Vec<(usize, Term)> = terms
+                            .iter()
+                            .map(|(position, term)| (position - first, Term::from_field_text(field, term)))
+                            .collect();
+                        Box::new(PhraseQuery::new_with_offset_and_slop(positioned, 0))
+                    }
+                };
+                (Occur::Should, Box::new(Weighted::new(query, weight)) as Box<dyn Query>)
             })
             .collect();
         Some(Box::new(BooleanQuery::new(per_field)))

@@ -69,6 +69,7 @@ This description is served at `GET /api/v1/openapi.yaml`.",
         search_page,
         document_page,
         status_page,
+        help_page,
         stylesheet,
     ),
     components(
@@ -590,6 +591,12 @@ fn search_page() {}
 fn document_page() {}
 
 /// Data freshness per kommun and region
+/// How to search (Swedish): every operator and field of the query language
+#[utoipa::path(get, path = "/hjalp", tag = "web", operation_id = "helpPage",
+    responses((status = 200, response = HtmlPage)))]
+#[allow(dead_code)]
+fn help_page() {}
+
 #[utoipa::path(get, path = "/status", tag = "web", operation_id = "statusPage",
     responses((status = 200, response = HtmlPage)))]
 #[allow(dead_code)]
