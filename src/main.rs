@@ -7,7 +7,7 @@ mod commands;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use commands::{accounts, analyze, demo, harvest, import, serve};
+use commands::{accounts, analyze, demo, harvest, healthcheck, import, serve};
 
 #[derive(Parser)]
 #[command(name = "namndsok", version, about = "Search across the council matters of every Swedish kommun and region")]
@@ -35,13 +35,18 @@ enum Command {
     Demo(demo::Args),
     /// Print the tokens a text produces in each analyzer (for tuning the lexicon)
     Analyze(analyze::Args),
+    /// Check that a running server answers /healthz (exit 0) or not (exit 1)
+    Healthcheck(healthcheck::Args),
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NAMNDSOK_LOG").unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = || tracing_subscriber::EnvFilter::try_from_env("NAMNDSOK_LOG").unwrap_or_else(|_| "info".into());
+    // NAMNDSOK_LOG_FORMAT=json: one JSON object per line, for log collectors.
+    if std::env::var("NAMNDSOK_LOG_FORMAT").is_ok_and(|format| format == "json") {
+        tracing_subscriber::fmt().json().with_env_filter(filter()).with_writer(std::io::stderr).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter()).with_writer(std::io::stderr).init();
+    }
     if let Err(error) = run(Cli::parse()) {
         eprintln!("namndsok: {error:#}");
         std::process::exit(1);
@@ -57,5 +62,6 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sources(args) => harvest::run_sources(args),
         Command::Demo(args) => demo::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Healthcheck(args) => healthcheck::run(args),
     }
 }

@@ -369,3 +369,24 @@ fn the_query_language_over_http() {
         assert!(help.body.contains(field), "{field}");
     }
 }
+
+/// `namndsok healthcheck` (the container's health check) says ok for a serving server and
+/// fails, with the reason, where nothing answers.
+#[test]
+fn the_healthcheck_command_asks_healthz() {
+    let (_dir, server) = served_fixture();
+    let run = |addr: &str| {
+        std::process::Command::new(common::binary()).args(["healthcheck", "--addr", addr]).output().unwrap()
+    };
+    let ok = run(&server.address);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "ok");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let down = run(&closed.to_string());
+    assert!(!down.status.success());
+    assert!(
+        String::from_utf8_lossy(&down.stderr).contains("nothing answers"),
+        "{}",
+        String::from_utf8_lossy(&down.stderr)
+    );
+}

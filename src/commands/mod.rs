@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod analyze;
 pub mod demo;
 pub mod harvest;
+pub mod healthcheck;
 pub mod import;
 pub mod serve;
 
