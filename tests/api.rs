@@ -390,3 +390,44 @@ fn the_healthcheck_command_asks_healthz() {
         String::from_utf8_lossy(&down.stderr)
     );
 }
+
+/// Per-client rate limits: past its burst a client is answered 429 with Retry-After (JSON for
+/// the API, a Swedish page for the web page, one quota for both); sign-up has its own quota;
+/// other routes are not limited.
+#[test]
+fn a_client_over_its_quota_is_told_when_to_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    import(&index, &[&fixture("documents.jsonl")]);
+    let limits =
+        ["--search-burst", "3", "--search-per-second", "0.01", "--signup-burst", "1", "--signup-per-minute", "0.01"];
+    let server = Server::start_with(&index, &limits);
+    for _ in 0..3 {
+        assert_eq!(server.get("/api/v1/search?q=batterifabrik").status, 200);
+    }
+    let refused = server.get("/api/v1/search?q=batterifabrik");
+    assert_eq!(refused.status, 429);
+    let wait: u64 = refused.header("retry-after").expect("Retry-After").parse().unwrap();
+    assert!(wait >= 1, "{wait}");
+    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    let page = server.get("/?q=batterifabrik");
+    assert_eq!(page.status, 429);
+    assert!(page.body.contains("Försök igen om"), "{}", page.body);
+    assert!(page.header("retry-after").is_some());
+    // Not limited: health, documents, the help page.
+    assert_eq!(server.get("/healthz").status, 200);
+    assert_eq!(server.get("/api/v1/documents/t-1493-1").status, 200);
+    assert_eq!(server.get("/hjalp").status, 200);
+    // Sign-up: one, then refused.
+    let signup = |email: &str| {
+        common::request(&server.address, "POST", "/api/v1/accounts", Some(&format!(r#"{{"email":"{email}"}}"#))).status
+    };
+    assert_ne!(signup("a@example.org"), 429);
+    assert_eq!(signup("b@example.org"), 429);
+    // Without limits nothing is refused.
+    let unlimited = Server::start_with(&index, &["--no-rate-limits"]);
+    for _ in 0..20 {
+        assert_eq!(unlimited.get("/api/v1/search?q=fabrik").status, 200);
+    }
+}

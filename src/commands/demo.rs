@@ -25,7 +25,15 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let index = demo_index(&args.index)?;
     eprintln!("namndsok: the demo is at http://{}/ (Ctrl-C stops it)", args.addr);
-    super::serve::serve(Arc::new(index), None, None, Duration::ZERO, &args.addr, None)
+    super::serve::serve(
+        Arc::new(index),
+        None,
+        None,
+        Duration::ZERO,
+        &args.addr,
+        None,
+        namndsok_server::limits::RateLimits::default(),
+    )
 }
 
 /// Opens the demo index, building it from the bundled data when it is missing, was built by

@@ -11,6 +11,8 @@ use namndsok_harvest::{HarvestSettings, Harvester};
 use namndsok_index::SearchIndex;
 use namndsok_server::{AlertsConfig, AlertsService, AppState, SmtpRelay};
 
+use namndsok_server::limits::{Quota, RateLimits};
+
 use super::{config_files, harvester, open_index, ALERTS_FILE};
 
 /// Serve the HTTP API and web page on an index (and harvest, with --sources)
@@ -41,6 +43,41 @@ pub struct Args {
     alerts: AlertArgs,
     #[command(flatten)]
     pass: super::harvest::PassArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Per-client rate limits (keyed by the peer's IP address; answered 429 with Retry-After).
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// No per-client rate limits (behind a proxy that limits, or for load tests)
+    #[arg(long)]
+    no_rate_limits: bool,
+    /// Searches a client may make in a burst
+    #[arg(long, default_value_t = 300)]
+    search_burst: u32,
+    /// Searches a client may make per second after its burst
+    #[arg(long, default_value_t = 50.0)]
+    search_per_second: f64,
+    /// Account creations, "Bevaka" forms and confirmations a client may send in a burst
+    #[arg(long, default_value_t = 5)]
+    signup_burst: u32,
+    /// ... and per minute after its burst
+    #[arg(long, default_value_t = 1.0)]
+    signup_per_minute: f64,
+}
+
+impl LimitArgs {
+    pub fn rate_limits(&self) -> RateLimits {
+        if self.no_rate_limits {
+            return RateLimits::off();
+        }
+        let every = |per_second: f64| Duration::from_secs_f64(1.0 / per_second.max(1e-6));
+        RateLimits {
+            search: Some(Quota { burst: self.search_burst.max(1), every: every(self.search_per_second) }),
+            signup: Some(Quota { burst: self.signup_burst.max(1), every: every(self.signup_per_minute / 60.0) }),
+        }
+    }
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -62,7 +99,8 @@ pub fn run(args: Args) -> Result<()> {
     // The alert database is opened after the index, which must find its directory
     // empty to create itself there.
     let alerts = if args.alerts.no_alerts { None } else { Some(alert_setup(&dir, files, args.alerts)?) };
-    serve(index, harvester, Some(dir), Duration::from_secs(args.harvest_interval), &args.addr, alerts)
+    let rate_limits = args.limits.rate_limits();
+    serve(index, harvester, Some(dir), Duration::from_secs(args.harvest_interval), &args.addr, alerts, rate_limits)
 }
 
 /// Saved searches and alerts in `serve`.
@@ -141,6 +179,7 @@ pub fn serve(
     interval: Duration,
     addr: &str,
     alerts: Option<AlertSetup>,
+    rate_limits: RateLimits,
 ) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -187,7 +226,7 @@ pub fn serve(
         }
         let state = AppState { index, harvester, harvest_dir, alerts };
         let shutdown = namndsok_server::shutdown_signal();
-        namndsok_server::serve(listener, state, shutdown).await?;
+        namndsok_server::serve_with(listener, state, rate_limits, shutdown).await?;
         Ok(())
     })
 }

@@ -55,6 +55,7 @@ pub mod error;
 pub mod extract;
 pub mod feeds;
 pub mod ingest;
+pub mod limits;
 pub mod openapi;
 pub mod pages;
 pub mod params;
@@ -102,14 +103,31 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Every route but ingest, with its handlers: the table [`app`] builds the router from (and the
 /// test that compares the router with the OpenAPI document probes).
+#[cfg(test)]
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    routes_with(limits::RateLimits::off())
+}
+
+/// [`routes`], searching and sign-up limited per client by `rate_limits`.
+fn routes_with(rate_limits: limits::RateLimits) -> Vec<(&'static str, MethodRouter<AppState>)> {
+    use limits::{Audience, Limiter};
+    let search_limiter = rate_limits.search.map(Limiter::new);
+    let signup_limiter = rate_limits.signup.map(Limiter::new);
+    let search = |router: MethodRouter<AppState>, audience| match &search_limiter {
+        Some(limiter) => router.layer(limiter.layer(audience)),
+        None => router,
+    };
+    let signup = |router: MethodRouter<AppState>, audience| match &signup_limiter {
+        Some(limiter) => router.layer(limiter.layer(audience)),
+        None => router,
+    };
     vec![
         ("/healthz", get(healthz)),
-        ("/api/v1/search", get(search::search)),
-        ("/api/v1/search.atom", get(atom::search_feed)),
+        ("/api/v1/search", search(get(search::search), Audience::Api)),
+        ("/api/v1/search.atom", search(get(atom::search_feed), Audience::Api)),
         ("/api/v1/documents/{id}", get(documents::document)),
         ("/api/v1/sources", get(sources)),
-        ("/api/v1/accounts", post(accounts::create_account)),
+        ("/api/v1/accounts", signup(post(accounts::create_account), Audience::Api)),
         ("/api/v1/saved-searches", get(saved_searches::list).post(saved_searches::create)),
         (
             "/api/v1/saved-searches/{id}",
@@ -117,12 +135,12 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/api/v1/openapi.yaml", get(openapi_document)),
         ("/feeds/{feed_file}", get(feeds::feed)),
-        ("/", get(web::search_page)),
+        ("/", search(get(web::search_page), Audience::Page)),
         ("/d/{id}", get(web::document_page)),
         ("/status", get(web::status_page)),
         ("/hjalp", get(web::help_page)),
-        ("/bevaka", post(alert_pages::watch)),
-        ("/confirm/{token}", get(alert_pages::confirm_form).post(alert_pages::confirm)),
+        ("/bevaka", signup(post(alert_pages::watch), Audience::Page)),
+        ("/confirm/{token}", signup(get(alert_pages::confirm_form).post(alert_pages::confirm), Audience::Page)),
         ("/unsubscribe/{token}", get(alert_pages::unsubscribe).post(alert_pages::unsubscribe)),
         (web::STYLESHEET_PATH, get(web::stylesheet)),
     ]
@@ -134,7 +152,12 @@ const INGEST_PATH: &str = "/api/v1/ingest";
 
 /// The whole service.
 pub fn app(state: AppState) -> Router {
-    let routes = routes()
+    app_with(state, limits::RateLimits::default())
+}
+
+/// The whole service with these per-client rate limits.
+pub fn app_with(state: AppState, rate_limits: limits::RateLimits) -> Router {
+    let routes = routes_with(rate_limits)
         .into_iter()
         .fold(Router::new(), |router, (path, handlers)| router.route(path, handlers))
         .route_layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
@@ -172,9 +195,20 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, state, limits::RateLimits::default(), shutdown).await
+}
+
+/// [`serve`] with these per-client rate limits (keyed by the peer's address).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    rate_limits: limits::RateLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let address: SocketAddr = listener.local_addr()?;
     tracing::info!(%address, documents = state.index.num_docs(), "listening on http://{address}");
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    let app = app_with(state, rate_limits).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM. The SIGTERM handler is installed when this is called (call
