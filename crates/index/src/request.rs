@@ -32,6 +32,9 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Most words (and phrases' words, and fields) in a query: each word expands into up to ~30
+/// terms, so this bounds the work one query can ask for.
+pub const MAX_QUERY_WORDS: usize = 32;
 
 /// How a search matches, beyond what the request asks for. The HTTP API always uses the
 /// defaults; alerts and benchmarks choose.

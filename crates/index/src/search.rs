@@ -308,7 +308,31 @@ impl SearchIndex {
             (Some(bound), Some(top)) if count_up_to(&searcher, top.as_ref(), wanted)? >= wanted => Some(bound),
             _ => None,
         };
-        let (total, counts, page, matched_all, exact) = if let Some(bound) = bound {
+        // A quoted phrase found at least a page of times: the page, the total and the facets
+        // come from the exact matches alone (a phrase of common words is a few rare bigrams in
+        // the grams fields), and the near matches — the phrase's words apart, which would
+        // otherwise all be scored — are only counted, by estimate in a large index.
+        let phrase_first = if sort == Sort::Relevance && within && parsed.required.iter().any(has_phrase) {
+            let strict = strict_query();
+            if count_up_to(&searcher, strict.as_ref(), wanted)? >= wanted {
+                let (matched, counts, page, _, strict_exact) =
+                    self.collect(&searcher, strict.as_ref(), request, Sort::Relevance, None)?;
+                let (all, all_exact) = if searcher.num_docs() > PRUNE_ABOVE {
+                    let estimate = prune::estimate(&searcher, seekable(query.as_ref()).as_ref(), false, budget, None)?;
+                    (estimate.total, estimate.exact)
+                } else {
+                    (searcher.search(query.as_ref(), &Count)?, true)
+                };
+                Some((all.max(matched), counts, page, matched, strict_exact && all_exact))
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        let (total, counts, page, matched_all, exact) = if let Some(found) = phrase_first {
+            found
+        } else if let Some(bound) = bound {
             let ranking = &self.schema_config.ranking;
             let tweak = prune::Tweak {
                 tier: tiers as f32 * TIER,

@@ -37,6 +37,7 @@ pub struct NewAccount {
     responses(
         (status = 202, description = "A confirmation link is on its way.", body = crate::openapi::ConfirmationSent),
         (status = 400, response = crate::openapi::BadRequest),
+        (status = 429, response = crate::openapi::TooManyRequests),
         (status = 500, response = crate::openapi::Internal),
         (status = 503, response = crate::openapi::Unavailable),
     ))]

@@ -27,6 +27,7 @@ const FEED_ENTRIES: usize = 50;
     responses(
         (status = 200, description = "An Atom (RFC 4287) feed.", body = String, content_type = "application/atom+xml"),
         (status = 400, response = crate::openapi::BadRequest),
+        (status = 429, response = crate::openapi::TooManyRequests),
         (status = 500, response = crate::openapi::Internal),
     ))]
 pub async fn search_feed(

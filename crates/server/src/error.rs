@@ -8,6 +8,7 @@
 //! | `not_found` | 404 | no such document, route or saved search (another account's search is not found either) |
 //! | `conflict` | 409 | the request clashes with what exists (e.g. too many saved searches) |
 //! | `payload_too_large` | 413 | the body is larger than the endpoint accepts |
+//! | `rate_limited` | 429 | too many requests from this client; `Retry-After` says when to come back |
 //! | `internal` | 500 | anything else (details are logged, not returned) |
 //! | `unavailable` | 503 | the feature is not enabled on this server (saved searches without an alert database, e-mail without a relay), or the request took longer than the server allows |
 

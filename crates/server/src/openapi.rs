@@ -24,7 +24,7 @@ use crate::saved_searches::{DeliveryBody, Filters, Follow, NewSavedSearch, Saved
 
 JSON over HTTP, UTF-8. Every error is `{\"error\": {\"code\", \"message\"}}` with a stable code
 (`invalid_parameter` 400, `unauthorized` 401, `forbidden` 403, `not_found` 404, `conflict` 409,
-`payload_too_large` 413, `internal` 500, `unavailable` 503); a bad parameter or body field is
+`payload_too_large` 413, `rate_limited` 429, `internal` 500, `unavailable` 503); a bad parameter or body field is
 never ignored, and the message names it. Internal details are logged, never returned. Every
 answer carries an `x-request-id` (the client's own when it sent one).
 
@@ -79,7 +79,7 @@ This description is served at `GET /api/v1/openapi.yaml`.",
             DeliveryBody, OneOrMany
         ),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, Internal, Unavailable,
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, TooManyRequests, Internal, Unavailable,
             HtmlPage, HtmlError
         )
     ),
@@ -157,6 +157,7 @@ macro_rules! search_params {
             /// open), dnr:"KS 2023/412". Fields narrow like the filters (both must hold).
             /// A field that names nothing, or an unknown one, is searched as words.
             /// The same query means the same in saved searches and alerts. Help in Swedish: /hjalp.
+            /// At most 1,000 characters and 32 words (a longer one is answered 400).
             q: Option<String>,
             /// Kommunkod (4 digits) or länskod of a region (2 digits); repeatable (OR).
             #[param(style = Form, explode)]
@@ -256,6 +257,12 @@ pub struct Conflict(Error);
 #[derive(ToResponse)]
 #[allow(dead_code)]
 pub struct PayloadTooLarge(Error);
+
+/// Too many requests from this client (`rate_limited`): try again after `Retry-After` seconds.
+#[derive(ToResponse)]
+#[response(headers(("Retry-After" = u64, description = "Seconds to wait")))]
+#[allow(dead_code)]
+pub struct TooManyRequests(Error);
 
 /// Something failed on the server (`internal`); details are logged, not returned.
 #[derive(ToResponse)]

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use namndsok_index::request::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
+use namndsok_index::request::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 use namndsok_index::{SearchRequest, Sort};
 use namndsok_model::{Kind, OrganisationKind, Registry};
 
@@ -69,6 +69,13 @@ pub fn parse_search<'a>(
             "q" => {
                 if value.chars().count() > MAX_QUERY_CHARS {
                     return Err(bad("q", format!("the query is longer than {MAX_QUERY_CHARS} characters")));
+                }
+                let words = value
+                    .split(|c: char| c.is_whitespace() || c == '"')
+                    .filter(|word| word.chars().any(char::is_alphanumeric) && *word != "OR")
+                    .count();
+                if words > MAX_QUERY_WORDS {
+                    return Err(bad("q", format!("the query has {words} words, more than {MAX_QUERY_WORDS}")));
                 }
                 request.q = value.to_string();
             }
@@ -258,6 +265,13 @@ mod tests {
         ] {
             assert_eq!(parse(pairs).unwrap_err().parameter, parameter, "{pairs:?}");
         }
+        // Too many words for one query: a clear 400, not minutes of query expansion.
+        let many = vec!["skola"; MAX_QUERY_WORDS + 1].join(" ");
+        let error = parse(&[("q", &many)]).unwrap_err();
+        assert_eq!(error.parameter, "q");
+        assert!(error.message.contains("more than 32"), "{}", error.message);
+        let allowed = format!("{} OR \"a b\"", vec!["skola"; MAX_QUERY_WORDS - 2].join(" "));
+        assert!(parse(&[("q", &allowed)]).is_ok());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::{ApiError, AppState};
     responses(
         (status = 200, description = "One page of hits with facet counts.", body = SearchResponse),
         (status = 400, response = crate::openapi::BadRequest),
+        (status = 429, response = crate::openapi::TooManyRequests),
         (status = 500, response = crate::openapi::Internal),
     ))]
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<SearchResponse>, ApiError> {
