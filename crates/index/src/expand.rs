@@ -475,36 +475,46 @@ impl SearchIndex {
     }
 
     /// `text` word for word (lower case, stop words kept) in the title or the body: what a
-    /// quoted phrase with stop words means, found through the common-grams fields (see
-    /// `namndsok_analysis::grams`). `None` for fewer than two words.
+    /// quoted phrase with stop words means. Its bigrams with stop words (`beslut_om`) in the
+    /// common-grams field, and its other words in order in the main field (whose positions keep
+    /// the stop words' gaps), in the same field (see `namndsok_analysis::grams`). `None` for
+    /// fewer than two words.
     pub(crate) fn exact_phrase_query(&self, text: &str) -> Option<Box<dyn Query>> {
         let ranking = &self.schema_config.ranking;
         let mut analyzer = self.analyzers.sv_exact.clone();
         let words: Vec<String> = namndsok_analysis::token_texts(&mut analyzer, text);
-        let terms = namndsok_analysis::phrase_terms(&words, &self.resources.stop_words);
-        if terms.is_empty() {
+        let bigrams = namndsok_analysis::phrase_terms(&words, &self.resources.stop_words);
+        if words.len() < 2 || bigrams.is_empty() {
             return None;
         }
-        let per_field: Vec<(Occur, Box<dyn Query>)> = [("title_grams", ranking.title), ("body_grams", ranking.body)]
-            .into_iter()
-            .map(|(field, weight)| {
-                let field = self.fields.get(field);
-                let query: Box<dyn Query> = match terms.as_slice() {
-                    [(_, only)] => {
-                        Box::new(TermQuery::new(Term::from_field_text(field, only), IndexRecordOption::WithFreqs))
+        let mut sv = self.analyzers.sv.clone();
+        let tokens = namndsok_analysis::tokens(&mut sv, text);
+        let per_field: Vec<(Occur, Box<dyn Query>)> =
+            [("title_grams", "title", ranking.title), ("body_grams", "body", ranking.body)]
+                .into_iter()
+                .map(|(grams, main, weight)| {
+                    let grams = self.fields.get(grams);
+                    let mut all: Vec<(Occur, Box<dyn Query>)> = bigrams
+                        .iter()
+                        .map(|bigram| {
+                            let term = Term::from_field_text(grams, bigram);
+                            (
+                                Occur::Must,
+                                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                            )
+                        })
+                        .collect();
+                    // Two or more other words: in order, with the stop words' gaps between them.
+                    if tokens.len() >= 2 {
+                        let main = self.fields.get(main);
+                        let first = tokens[0].position;
+                        let terms: Vec<(usize, Term)> =
+                            tokens.iter().map(|t| (t.position - first, Term::from_field_text(main, &t.text))).collect();
+                        all.push((Occur::Must, Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0))));
                     }
-                    _ => {
-                        let first = terms[0].0;
-                        let positioned: Vec<(usize, Term)> = terms
-                            .iter()
-                            .map(|(position, term)| (position - first, Term::from_field_text(field, term)))
-                            .collect();
-                        Box::new(PhraseQuery::new_with_offset_and_slop(positioned, 0))
-                    }
-                };
-                (Occur::Should, Box::new(Weighted::new(query, weight)) as Box<dyn Query>)
-            })
-            .collect();
+                    (Occur::Should, Box::new(Weighted::new(Box::new(BooleanQuery::new(all)), weight)) as Box<dyn Query>)
+                })
+                .collect();
         Some(Box::new(BooleanQuery::new(per_field)))
     }
 
