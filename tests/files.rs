@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::spawn;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -110,21 +112,6 @@ fn meetings_plus(board: Shared) -> Router {
             }),
         )
         .with_state(board)
-}
-
-/// Serves a router on a free port in a background runtime; returns `http://127.0.0.1:port`.
-fn spawn(router: Router) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, router).await.unwrap();
-        });
-    });
-    format!("http://{address}")
 }
 
 fn harvest(sources: &Path, index: &Path, extra: &[&str]) -> String {

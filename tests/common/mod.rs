@@ -232,3 +232,19 @@ pub fn encode(value: &str) -> String {
 pub fn ids(response: &serde_json::Value) -> Vec<String> {
     response["hits"].as_array().expect("hits").iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
 }
+
+/// Serves a router (a fake vendor site) on a free loopback port in a background runtime;
+/// returns `http://127.0.0.1:port`.
+pub fn spawn(router: axum::Router) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, router).await.unwrap();
+        });
+    });
+    format!("http://{address}")
+}

@@ -271,7 +271,6 @@ impl Harvester {
     pub fn reports(&self) -> Vec<SourceReport> {
         let state = self.inner.state.lock().expect("state lock");
         let now = Utc::now();
-        let registry = namndsok_model::Registry::global();
         self.inner
             .catalogue
             .sources
@@ -279,25 +278,14 @@ impl Harvester {
             .map(|source| {
                 let memory = state.sources.get(&source.id).cloned().unwrap_or_default();
                 let stale_after = source.stale_after_days.unwrap_or(self.inner.settings.stale_after_days);
-                SourceReport {
-                    id: source.id.clone(),
-                    kommun_kod: source.kommun_kod.clone(),
-                    kommun: source
-                        .kommun_kod
-                        .as_deref()
-                        .and_then(|code| registry.by_code(code))
-                        .map(|o| o.name.clone()),
-                    platform: source.platform().as_str(),
-                    url: source.url.clone(),
-                    status: memory.status(stale_after, now),
-                    last_attempt: memory.last_attempt,
-                    last_success: memory.last_success,
-                    last_error: memory.last_error.clone(),
-                    consecutive_failures: memory.consecutive_failures,
-                    items_seen: memory.items_seen,
-                    rejected_last_pass: memory.rejected_last_pass,
-                    last_new_item_at: memory.last_new_item_at,
-                }
+                memory.report(
+                    &source.id,
+                    source.kommun_kod.as_deref(),
+                    source.platform().as_str(),
+                    &source.url,
+                    stale_after,
+                    now,
+                )
             })
             .collect()
     }

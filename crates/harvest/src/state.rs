@@ -93,6 +93,34 @@ pub enum SourceStatus {
 pub const FAILING_AFTER: u32 = 3;
 
 impl SourceState {
+    /// The source's health as reported.
+    pub fn report(
+        &self,
+        id: &str,
+        kommun_kod: Option<&str>,
+        platform: &'static str,
+        url: &str,
+        stale_after_days: u32,
+        now: DateTime<Utc>,
+    ) -> crate::SourceReport {
+        let registry = namndsok_model::Registry::global();
+        crate::SourceReport {
+            id: id.to_string(),
+            kommun_kod: kommun_kod.map(str::to_string),
+            kommun: kommun_kod.and_then(|code| registry.by_code(code)).map(|o| o.name.clone()),
+            platform,
+            url: url.to_string(),
+            status: self.status(stale_after_days, now),
+            last_attempt: self.last_attempt,
+            last_success: self.last_success,
+            last_error: self.last_error.clone(),
+            consecutive_failures: self.consecutive_failures,
+            items_seen: self.items_seen,
+            rejected_last_pass: self.rejected_last_pass,
+            last_new_item_at: self.last_new_item_at,
+        }
+    }
+
     pub fn status(&self, stale_after_days: u32, now: DateTime<Utc>) -> SourceStatus {
         if self.last_attempt.is_none() {
             return SourceStatus::Pending;
@@ -129,27 +157,13 @@ impl HarvestState {
     /// The health of every source this state records, by id: what `GET /api/v1/sources` shows
     /// when the server does not harvest itself.
     pub fn reports(&self, default_stale_after_days: u32, now: DateTime<Utc>) -> Vec<crate::SourceReport> {
-        let registry = namndsok_model::Registry::global();
         self.sources
             .iter()
             .filter_map(|(id, memory)| {
                 let about = memory.about.as_ref()?;
+                let platform = namndsok_sources::Platform::from_name(&about.platform).map_or("unknown", |p| p.as_str());
                 let stale_after = about.stale_after_days.unwrap_or(default_stale_after_days);
-                Some(crate::SourceReport {
-                    id: id.clone(),
-                    kommun_kod: about.kommun_kod.clone(),
-                    kommun: about.kommun_kod.as_deref().and_then(|code| registry.by_code(code)).map(|o| o.name.clone()),
-                    platform: namndsok_sources::Platform::from_name(&about.platform).map_or("unknown", |p| p.as_str()),
-                    url: about.url.clone(),
-                    status: memory.status(stale_after, now),
-                    last_attempt: memory.last_attempt,
-                    last_success: memory.last_success,
-                    last_error: memory.last_error.clone(),
-                    consecutive_failures: memory.consecutive_failures,
-                    items_seen: memory.items_seen,
-                    rejected_last_pass: memory.rejected_last_pass,
-                    last_new_item_at: memory.last_new_item_at,
-                })
+                Some(memory.report(id, about.kommun_kod.as_deref(), platform, &about.url, stale_after, now))
             })
             .collect()
     }
