@@ -289,6 +289,16 @@ fn announcement_into(
     if let Some(meeting_date) = meeting_date {
         facts.push(("Sammanträdesdatum", meeting_date.to_string()));
     }
+    // Without a `CommitteeName`, the nämnd's page on the board (`CommitteeLink`, relative to
+    // the base) says which nämnd it is: a link for people, and the name's words for search.
+    let committee_page = field_ci(item, &["CommitteeLink", "CommitteeUrl"])
+        .filter(|_| announcement.committee_name.as_deref().is_none_or(|name| name.trim().is_empty()))
+        .and_then(scalar_text)
+        .and_then(|link| text::resolve_url(&format!("{}/", context.base_url.trim_end_matches('/')), &link))
+        .filter(|url| text::looks_like_http_url(url));
+    if let Some(page) = committee_page {
+        facts.push(("Nämndens sida", page));
+    }
     let diarienummer = field_ci(item, DIARIENUMMER_FIELDS).and_then(scalar_text).map(|d| clean_line(&d));
     let mut draft = Draft::new(&id, Kind::Anslag, clean_line(announcement.title.as_deref().unwrap_or_default()));
     draft.body = text::compose_body(description.as_deref(), &facts);
@@ -616,5 +626,29 @@ mod tests {
                 ("https://moten.ange.se/files/bilaga1.pdf", "Bilaga 1.pdf")
             ]
         );
+    }
+
+    /// An announcement without a nämnd name gets its nämnd's page from `CommitteeLink`: a link
+    /// for people, and the nämnd's words for search. With a name, the link adds nothing.
+    #[test]
+    fn the_committee_link_stands_in_for_a_missing_name() {
+        let page = |name: serde_json::Value| {
+            let list = serde_json::json!({"Items": [{"Id": "x1", "Type": "Protokoll", "StartDate": "2026-03-02",
+                "Title": "Justerat protokoll", "CommitteeName": name, "CommitteeLink": "committees/kommunfullmaktiges-valberedning"}],
+                "TotalItemCount": 1});
+            parse_list(&context(), &list.to_string(), 1, 100, None).unwrap().documents.remove(0)
+        };
+        let unnamed = page(serde_json::Value::Null);
+        assert!(
+            unnamed
+                .body
+                .as_deref()
+                .unwrap()
+                .contains("Nämndens sida: https://moten.ange.se/committees/kommunfullmaktiges-valberedning"),
+            "{:?}",
+            unnamed.body
+        );
+        let named = page("Valberedningen".into());
+        assert!(!named.body.as_deref().unwrap_or_default().contains("Nämndens sida"), "{:?}", named.body);
     }
 }
