@@ -13,6 +13,11 @@ pub fn encode_component(text: &str) -> String {
     utf8_percent_encode(text, COMPONENT).to_string()
 }
 
+/// A percent-encoded component decoded, when that gives UTF-8; otherwise as it is.
+pub fn decode_component(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8().map_or_else(|_| text.to_string(), |d| d.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

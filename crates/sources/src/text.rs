@@ -391,26 +391,7 @@ pub fn file_links_in_html(html: &str, page: &str) -> Vec<FileLink> {
 pub fn file_name(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let segment = path.rsplit('/').next().unwrap_or_default();
-    percent_decode(segment)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if let (b'%', Some(&high), Some(&low)) = (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            if let (Some(high), Some(low)) = (hex(high), hex(low)) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    namndsok_model::url::decode_component(segment)
 }
 
 #[cfg(test)]
